@@ -1,0 +1,6 @@
+//! Shared helpers for the workspace tests: where things live, and how specs are read, inventoried and checked.
+
+pub mod examples;
+pub mod inventory;
+pub mod seeds;
+pub mod workspace;
