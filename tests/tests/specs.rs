@@ -122,7 +122,8 @@ fn a_broken_example_fails_validation() {
         })
         .expect("ontap has a 200 example");
     assert!(examples::validate(&spec, &good).is_empty());
-    let breakages: [(&str, fn(&mut Value)); 5] = [
+    type Breakage = fn(&mut Value);
+    let breakages: [(&str, Breakage); 5] = [
         ("wrong type", |v| v["num_records"] = "one".into()),
         ("unknown enum value", |v| {
             v["records"][0]["state"] = "done".into()
