@@ -23,7 +23,7 @@ pub struct Printed {
     pub value: Value,
 }
 
-/// Every JSON document that follows one of [`MARKERS`] in `capture`, in page order.
+/// Every JSON document that follows one of the markers in `capture`, in page order.
 ///
 /// A marker followed by something that is not JSON (for example `[*/* content]`) is skipped;
 /// a marker followed by broken JSON is an error naming the line.

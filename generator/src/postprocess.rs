@@ -1,0 +1,146 @@
+//! Reshapes progenitor's single token stream with `syn`: splits it into reviewable modules
+//! (client, builder, types) and turns multi-line doc attributes into one attribute per line.
+
+use proc_macro2::Span;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Attribute, Expr, ExprLit, File, Item, Lit, LitStr, Meta};
+
+/// The generated code, one `syn::File` per module file of the crate.
+pub struct Modules {
+    /// `Client`, its constructor and the operation methods (`src/client.rs`).
+    pub client: File,
+    /// The per-operation request builders (`src/builder.rs`).
+    pub builder: File,
+    /// The schema types (`src/types.rs`).
+    pub types: File,
+}
+
+/// Splits progenitor's output into modules. The crate root (`lib.rs`) is written by the
+/// scaffold, so progenitor's own imports and prelude are dropped here.
+pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
+    let file: File = syn::parse2(tokens)
+        .map_err(|e| format!("progenitor emitted code syn cannot parse: {e}"))?;
+    let mut client = Vec::new();
+    let mut builder = None;
+    let mut types = None;
+    for item in file.items {
+        match item {
+            Item::Mod(module) if module.ident == "types" => {
+                types = module.content.map(|(_, items)| items)
+            }
+            Item::Mod(module) if module.ident == "builder" => {
+                builder = module.content.map(|(_, items)| items)
+            }
+            Item::Mod(module) if module.ident == "prelude" => {}
+            Item::Use(_) => {}
+            other => client.push(other),
+        }
+    }
+    // The client module sees the crate root's imports and modules, as it did inside one file.
+    client.insert(
+        0,
+        syn::parse_quote! { #[allow(unused_imports)] use super::*; },
+    );
+    let mut modules = Modules {
+        client: file_of(client),
+        builder: file_of(builder.ok_or("progenitor emitted no builder module")?),
+        types: file_of(types.ok_or("progenitor emitted no types module")?),
+    };
+    for file in [
+        &mut modules.client,
+        &mut modules.builder,
+        &mut modules.types,
+    ] {
+        OneDocLinePerAttribute.visit_file_mut(file);
+    }
+    Ok(modules)
+}
+
+fn file_of(items: Vec<Item>) -> File {
+    File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
+    }
+}
+
+/// prettyplease prints a multi-line `#[doc]` as a `/** */` block; one attribute per line
+/// prints as `///` lines, which is what rustfmt and readers expect.
+struct OneDocLinePerAttribute;
+
+impl VisitMut for OneDocLinePerAttribute {
+    fn visit_attributes_mut(&mut self, attributes: &mut Vec<Attribute>) {
+        let mut split = Vec::with_capacity(attributes.len());
+        for attribute in attributes.drain(..) {
+            match doc_text(&attribute) {
+                Some(text) => {
+                    // `split`, not `lines`: an empty doc line is a paragraph break and must stay.
+                    for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
+                        let mut line_attribute = attribute.clone();
+                        let spaced = if line.is_empty() || line.starts_with(' ') {
+                            line.to_string()
+                        } else {
+                            format!(" {line}")
+                        };
+                        set_doc_text(&mut line_attribute, &spaced);
+                        split.push(line_attribute);
+                    }
+                }
+                None => split.push(attribute),
+            }
+        }
+        *attributes = split;
+        for attribute in attributes {
+            visit_mut::visit_attribute_mut(self, attribute);
+        }
+    }
+}
+
+fn doc_text(attribute: &Attribute) -> Option<String> {
+    let Meta::NameValue(name_value) = &attribute.meta else {
+        return None;
+    };
+    if !name_value.path.is_ident("doc") {
+        return None;
+    }
+    match &name_value.value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(text),
+            ..
+        }) => Some(text.value()),
+        _ => None,
+    }
+}
+
+fn set_doc_text(attribute: &mut Attribute, text: &str) {
+    if let Meta::NameValue(name_value) = &mut attribute.meta
+        && let Expr::Lit(ExprLit { lit, .. }) = &mut name_value.value
+    {
+        *lit = Lit::Str(LitStr::new(text, Span::call_site()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn splits_modules_and_doc_lines() {
+        let tokens = quote! {
+            pub use progenitor_client::Error;
+            pub mod types { #[doc = "First line\n\nThird"] pub struct A; }
+            pub mod builder { pub struct B; }
+            pub mod prelude { pub use super::Client; }
+            pub struct Client;
+        };
+        let modules = super::split(tokens).unwrap();
+        assert_eq!(
+            modules.client.items.len(),
+            2,
+            "the glob import of the crate root, then Client"
+        );
+        let types = prettyplease::unparse(&modules.types);
+        assert_eq!(types, "/// First line\n///\n/// Third\npub struct A;\n");
+    }
+}
