@@ -70,9 +70,30 @@ fn install_quiet_hook() {
     });
 }
 
-/// Re-runs progenitor on one operation at a time to find which one makes it panic.
+/// Re-runs progenitor on parts of the spec to find what makes it panic: first each schema
+/// alone (typify converts every schema before any operation), then one operation at a time.
 fn blame_operation(spec: &LoadedSpec, lowered: &Value, panic_message: &str) -> Error {
     let first_line = panic_message.lines().next().unwrap_or_default();
+    let mut no_paths = lowered.clone();
+    no_paths["paths"] = Value::Object(serde_json::Map::new());
+    let schemas = lowered
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for (name, schema) in schemas.into_iter().flatten() {
+        let mut alone = no_paths.clone();
+        alone["components"]["schemas"] = serde_json::json!({ name: schema });
+        let Ok(openapi) = serde_json::from_value::<openapiv3::OpenAPI>(alone) else {
+            continue;
+        };
+        if run_contained(&openapi).is_err() {
+            let at = format!("/components/schemas/{}", crate::error::escape_token(name));
+            return spec.error_at(
+                &at,
+                None,
+                format!("progenitor panicked on this schema: {first_line}"),
+            );
+        }
+    }
     for operation in walk::operations(lowered) {
         let mut alone = lowered.clone();
         let mut paths = serde_json::Map::new();

@@ -8,6 +8,7 @@ pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod postprocess;
+pub mod regen;
 pub mod scaffold;
 pub mod validate;
 pub mod walk;
@@ -63,19 +64,4 @@ pub fn generate_crate(spec_path: &str, text: &str) -> Result<GeneratedCrate, Err
     files.insert("README.md".to_string(), scaffold::readme(&info));
     files.insert("src/lib.rs".to_string(), scaffold::lib_rs(&info));
     Ok(GeneratedCrate { name, files })
-}
-
-/// The stems of `root/specs/*.yaml`, sorted: the specs a full regeneration covers.
-pub fn spec_names(root: &std::path::Path) -> std::io::Result<Vec<String>> {
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(root.join("specs"))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|ext| ext == "yaml")
-            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-        {
-            names.push(stem.to_string());
-        }
-    }
-    names.sort();
-    Ok(names)
 }

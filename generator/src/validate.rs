@@ -26,6 +26,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Errors> {
     references_resolve(spec, document, "", &mut errors);
     path_items_are_inline(spec, &mut errors);
     security_is_supported(spec, &mut errors);
+    names_are_distinct_in_rust(spec, document, "", &mut errors);
     let operations = walk::operations(document);
     if operations.is_empty() && errors.is_empty() {
         errors.push(spec.error_at("/paths", None, "the spec has no operations"));
@@ -194,6 +195,68 @@ fn requirements_name_schemes(
     }
 }
 
+/// Properties become snake_case Rust fields and string enum values PascalCase variants; names
+/// that differ only in case or punctuation (`_links` and `Links`, `running` and `RUNNING`)
+/// would need the same Rust name.
+fn names_are_distinct_in_rust(
+    spec: &LoadedSpec,
+    value: &Value,
+    pointer: &str,
+    errors: &mut Vec<Error>,
+) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Object(properties)) = object.get("properties") {
+                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+                for name in properties.keys() {
+                    let field = snake_case(name);
+                    if let Some(first) = seen.get(&field) {
+                        errors.push(spec.error_at(
+                            &format!("{pointer}/properties/{}", escape_token(name)),
+                            None,
+                            format!("properties `{first}` and `{name}` both become the Rust field `{field}`"),
+                        ));
+                    } else {
+                        seen.insert(field, name);
+                    }
+                }
+            }
+            if let Some(Value::Array(values)) = object.get("enum") {
+                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+                for text in values.iter().filter_map(Value::as_str) {
+                    let name = crate::lower::type_name(text);
+                    if let Some(first) = seen.get(&name) {
+                        errors.push(spec.error_at(
+                            &format!("{pointer}/enum"),
+                            None,
+                            format!("enum values `{first}` and `{text}` both become the Rust variant `{name}`"),
+                        ));
+                    } else {
+                        seen.insert(name, text);
+                    }
+                }
+            }
+            for (key, child) in object {
+                if matches!(key.as_str(), "example" | "examples") || key.starts_with("x-") {
+                    continue;
+                }
+                names_are_distinct_in_rust(
+                    spec,
+                    child,
+                    &format!("{pointer}/{}", escape_token(key)),
+                    errors,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                names_are_distinct_in_rust(spec, child, &format!("{pointer}/{index}"), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn operation_ids_are_unique(
     spec: &LoadedSpec,
     operations: &[Operation<'_>],
@@ -320,11 +383,24 @@ fn parameters_are_supported(
     errors: &mut Vec<Error>,
 ) {
     let document = &spec.document;
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (at, parameter) in operation.parameters(document) {
         let name = parameter
             .get("name")
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let method = snake_case(name);
+        if let Some(first) = seen.get(&method) {
+            errors.push(spec.error_at(
+                &at,
+                id,
+                format!(
+                    "parameters `{first}` and `{name}` both become the builder method `{method}`"
+                ),
+            ));
+        } else {
+            seen.insert(method, name.to_string());
+        }
         let location = parameter
             .get("in")
             .and_then(Value::as_str)

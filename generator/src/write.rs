@@ -76,18 +76,20 @@ pub enum Scope<'a> {
     Only(&'a [String]),
 }
 
-/// Compares the generated crates with `root/generated/`.
+/// Compares the generated crates with `root/output/` (for example `generated/`).
 ///
 /// Fails, writing nothing, if a generated path is taken by a file without the marker: that
 /// file was written by hand and regeneration must not destroy it.
-pub fn plan(root: &Path, crates: &[GeneratedCrate], scope: Scope<'_>) -> io::Result<Plan> {
+pub fn plan(
+    root: &Path,
+    output: &Path,
+    crates: &[GeneratedCrate],
+    scope: Scope<'_>,
+) -> io::Result<Plan> {
     let mut wanted: BTreeMap<PathBuf, &str> = BTreeMap::new();
     for generated in crates {
         for (file, text) in &generated.files {
-            wanted.insert(
-                Path::new(GENERATED_DIR).join(&generated.name).join(file),
-                text,
-            );
+            wanted.insert(output.join(&generated.name).join(file), text);
         }
     }
     let mut plan = Plan::default();
@@ -110,11 +112,8 @@ pub fn plan(root: &Path, crates: &[GeneratedCrate], scope: Scope<'_>) -> io::Res
         }
     }
     let directories: Vec<PathBuf> = match scope {
-        Scope::All => vec![PathBuf::from(GENERATED_DIR)],
-        Scope::Only(names) => names
-            .iter()
-            .map(|name| Path::new(GENERATED_DIR).join(name))
-            .collect(),
+        Scope::All => vec![output.to_path_buf()],
+        Scope::Only(names) => names.iter().map(|name| output.join(name)).collect(),
     };
     for directory in directories {
         for path in files_under(root, &directory)? {
@@ -179,7 +178,7 @@ pub fn apply(root: &Path, plan: &Plan) -> io::Result<()> {
         fs::remove_file(&target)?;
         let mut directory = target.parent();
         while let Some(current) = directory {
-            if current == root.join(GENERATED_DIR) || fs::remove_dir(current).is_err() {
+            if current == root || fs::remove_dir(current).is_err() {
                 break;
             }
             directory = current.parent();

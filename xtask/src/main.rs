@@ -25,7 +25,7 @@ fn run(args: Vec<String>) -> Result<std::process::ExitCode> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         Some("regen") => {
-            let mut options = regen::Options::default();
+            let mut options = generator::regen::Request::default();
             while let Some(arg) = args.next() {
                 match arg.as_str() {
                     "--check" => options.check = true,

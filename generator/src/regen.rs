@@ -1,0 +1,179 @@
+//! One regeneration: generate every selected crate in memory, then plan, check or apply the
+//! changes under the output directories, all or nothing. `cargo xtask regen` and the freshness
+//! test both call [`regenerate`].
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::write::{self, Plan, Scope};
+use crate::{Errors, GeneratedCrate};
+
+/// Where specs are read from and where their crates go, relative to the workspace root.
+pub const SOURCES: [Source; 2] = [
+    Source {
+        specs: "specs",
+        output: write::GENERATED_DIR,
+    },
+    Source {
+        specs: "tests/fixtures/good",
+        output: "tests/fixtures/generated",
+    },
+];
+
+/// A directory of specs and the directory their crates are generated into.
+#[derive(Debug, Clone, Copy)]
+pub struct Source {
+    /// Directory of `*.yaml` specs.
+    pub specs: &'static str,
+    /// Directory that holds one `<stem>-client` crate per spec.
+    pub output: &'static str,
+}
+
+/// What to regenerate.
+#[derive(Debug, Default, Clone)]
+pub struct Request {
+    /// Spec stems to regenerate; empty means every spec of every source.
+    pub specs: Vec<String>,
+    /// Plan only; write nothing.
+    pub check: bool,
+}
+
+/// What a regeneration did.
+#[derive(Debug)]
+pub struct Report {
+    /// For each generated crate: its spec path and how long generation took.
+    pub timings: Vec<(String, Duration)>,
+    /// The changes, one plan per output directory.
+    pub plans: Vec<Plan>,
+    /// Whether the plans were applied (false in check mode).
+    pub applied: bool,
+}
+
+impl Report {
+    /// Whether every output directory already matched.
+    pub fn is_fresh(&self) -> bool {
+        self.plans.iter().all(Plan::is_empty)
+    }
+
+    /// All changes as one unified diff.
+    pub fn diff(&self) -> String {
+        self.plans.iter().map(Plan::diff).collect()
+    }
+}
+
+/// Why a regeneration changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RegenError {
+    /// `--spec` named a spec that does not exist.
+    #[error("no spec named `{name}`; the specs are: {}", available.join(", "))]
+    UnknownSpec {
+        /// The name given.
+        name: String,
+        /// Every spec stem.
+        available: Vec<String>,
+    },
+    /// One or more specs failed; each entry holds that spec's errors.
+    #[error("{}\n{} of {total} specs failed; nothing was written", failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"), failures.len())]
+    Specs {
+        /// The errors of each failed spec.
+        failures: Vec<Errors>,
+        /// How many specs were generated.
+        total: usize,
+    },
+    /// Reading specs or reading and writing the output failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+/// The specs of one source directory, as workspace-relative paths, sorted.
+fn specs_in(root: &Path, source: &Source) -> io::Result<Vec<(String, PathBuf)>> {
+    let mut specs = Vec::new();
+    let entries = match std::fs::read_dir(root.join(source.specs)) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(specs),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "yaml")
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        {
+            specs.push((
+                stem.to_string(),
+                Path::new(source.specs).join(format!("{stem}.yaml")),
+            ));
+        }
+    }
+    specs.sort();
+    Ok(specs)
+}
+
+/// Regenerates under `root`. If any selected spec fails, nothing is written.
+pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> {
+    let mut per_source = Vec::new();
+    let mut available = Vec::new();
+    for source in &SOURCES {
+        let specs = specs_in(root, source)?;
+        available.extend(specs.iter().map(|(stem, _)| stem.clone()));
+        per_source.push((source, specs));
+    }
+    for name in &request.specs {
+        if !available.contains(name) {
+            return Err(RegenError::UnknownSpec {
+                name: name.clone(),
+                available,
+            });
+        }
+    }
+
+    let mut timings = Vec::new();
+    let mut failures = Vec::new();
+    let mut generated: Vec<(&Source, Vec<GeneratedCrate>)> = Vec::new();
+    let mut total = 0;
+    for (source, specs) in &per_source {
+        let mut crates = Vec::new();
+        for (stem, path) in specs {
+            if !request.specs.is_empty() && !request.specs.contains(stem) {
+                continue;
+            }
+            total += 1;
+            let display = path.to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(root.join(path))
+                .map_err(|e| io::Error::new(e.kind(), format!("{display}: {e}")))?;
+            let started = Instant::now();
+            match crate::generate_crate(&display, &text) {
+                Ok(one) => {
+                    timings.push((display, started.elapsed()));
+                    crates.push(one);
+                }
+                Err(errors) => failures.push(errors),
+            }
+        }
+        generated.push((source, crates));
+    }
+    if !failures.is_empty() {
+        return Err(RegenError::Specs { failures, total });
+    }
+
+    let mut plans = Vec::new();
+    for (source, crates) in &generated {
+        let names: Vec<String> = crates.iter().map(|c| c.name.clone()).collect();
+        let scope = if request.specs.is_empty() {
+            Scope::All
+        } else {
+            Scope::Only(&names)
+        };
+        plans.push(write::plan(root, Path::new(source.output), crates, scope)?);
+    }
+    if !request.check {
+        for plan in &plans {
+            write::apply(root, plan)?;
+        }
+    }
+    Ok(Report {
+        timings,
+        plans,
+        applied: !request.check,
+    })
+}
