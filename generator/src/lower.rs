@@ -465,3 +465,189 @@ fn merge_error_bodies(spec: &LoadedSpec, document: &mut Value) -> Result<(), Err
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load;
+
+    /// Loads `yaml` as a spec and applies one lowering by name, returning the document.
+    fn lowered(name: &str, yaml: &str) -> Result<Value, Error> {
+        let spec = load::load("t.yaml", yaml).expect("test spec loads");
+        let lowering = LOWERINGS
+            .iter()
+            .find(|l| l.name == name)
+            .expect("lowering exists");
+        let mut document = spec.document.clone();
+        (lowering.apply)(&spec, &mut document)?;
+        Ok(document)
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn every_lowering_has_a_reason_and_a_unique_name() {
+        let mut names = BTreeSet::new();
+        for lowering in &LOWERINGS {
+            assert!(!lowering.reason.is_empty() && !lowering.reason.ends_with('.'));
+            assert!(names.insert(lowering.name));
+        }
+    }
+
+    #[test]
+    fn type_names_follow_typify() {
+        assert_eq!(type_name("error_response"), "ErrorResponse");
+        assert_eq!(type_name("_links"), "Links");
+        assert_eq!(type_name("getCloneJobs"), "GetCloneJobs");
+        assert_eq!(type_name("RUNNING"), "Running");
+    }
+
+    #[test]
+    fn rename_colliding_schemas_renames_and_rewrites_refs() {
+        let doc = lowered(
+            "rename_colliding_schemas",
+            &format!(
+                "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    error: {{type: object}}\n    job: {{type: object}}\n    Job: {{$ref: '#/components/schemas/error'}}\n"
+            ),
+        )
+        .unwrap();
+        let names: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(names, ["errorBody", "job", "JobBody"]);
+        assert_eq!(
+            doc["components"]["schemas"]["JobBody"]["$ref"],
+            "#/components/schemas/errorBody"
+        );
+    }
+
+    #[test]
+    fn json_for_any_request_body_replaces_star_star() {
+        let doc = lowered(
+            "json_for_any_request_body",
+            &format!("{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          '*/*': {{schema: {{type: object}}}}\n"),
+        )
+        .unwrap();
+        let content = doc.pointer("/paths/~1a/post/requestBody/content").unwrap();
+        assert_eq!(
+            content.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["application/json"]
+        );
+    }
+
+    #[test]
+    fn cookie_parameters_move_to_an_extension() {
+        let doc = lowered(
+            "cookie_parameters_to_cookie_store",
+            &format!(
+                "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n        - {{name: q, in: query, schema: {{type: string}}}}\n"
+            ),
+        )
+        .unwrap();
+        let operation = doc.pointer("/paths/~1a/get").unwrap();
+        assert_eq!(operation["parameters"].as_array().unwrap().len(), 1);
+        assert_eq!(operation["x-cookie-parameters"], json!(["session"]));
+    }
+
+    #[test]
+    fn unexploded_query_arrays_become_strings() {
+        let doc = lowered(
+            "comma_separated_query_arrays",
+            &format!(
+                "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: fields, in: query, explode: false, schema: {{type: array, items: {{type: string}}}}}}\n        - {{name: tags, in: query, schema: {{type: array, items: {{type: string}}}}}}\n"
+            ),
+        )
+        .unwrap();
+        let parameters = doc.pointer("/paths/~1a/get/parameters").unwrap();
+        assert_eq!(parameters[0]["schema"]["type"], "string");
+        assert_eq!(
+            parameters[0]["schema"]["x-comma-separated-items"]["type"],
+            "string"
+        );
+        assert!(parameters[0].get("explode").is_none());
+        assert_eq!(
+            parameters[1]["schema"]["type"], "array",
+            "exploded arrays stay arrays"
+        );
+    }
+
+    #[test]
+    fn default_becomes_error_ranges_beside_a_success() {
+        let doc = lowered(
+            "default_response_to_error_ranges",
+            &format!("{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '404': {{description: nf}}\n        default: {{description: err}}\n"),
+        )
+        .unwrap();
+        let responses = doc
+            .pointer("/paths/~1a/get/responses")
+            .unwrap()
+            .as_object()
+            .unwrap();
+        assert_eq!(
+            responses.keys().collect::<Vec<_>>(),
+            ["200", "404", "4XX", "5XX"]
+        );
+        let only_default = lowered(
+            "default_response_to_error_ranges",
+            &format!("{HEAD}paths:\n  /a:\n    get:\n      responses:\n        default: {{description: err}}\n"),
+        )
+        .unwrap();
+        assert!(
+            only_default
+                .pointer("/paths/~1a/get/responses/default")
+                .is_some(),
+            "without a 2xx, default stays"
+        );
+    }
+
+    #[test]
+    fn bodiless_errors_go_only_beside_typed_ones() {
+        let typed = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '401': {{description: no}}\n        '404':\n          description: nf\n          content: {{application/json: {{schema: {{type: object}}}}}}\n"
+        );
+        let doc = lowered("drop_bodiless_errors_beside_typed_ones", &typed).unwrap();
+        let responses = doc
+            .pointer("/paths/~1a/get/responses")
+            .unwrap()
+            .as_object()
+            .unwrap();
+        assert_eq!(responses.keys().collect::<Vec<_>>(), ["200", "404"]);
+        let untyped = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '401': {{description: no}}\n"
+        );
+        let doc = lowered("drop_bodiless_errors_beside_typed_ones", &untyped).unwrap();
+        assert!(doc.pointer("/paths/~1a/get/responses/401").is_some());
+    }
+
+    #[test]
+    fn different_error_bodies_merge_into_a_superset() {
+        let yaml = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {{description: ok}}\n        '400':\n          description: bad\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Bad'}}}}}}\n        '404':\n          description: nf\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Missing'}}}}}}\ncomponents:\n  schemas:\n    Bad: {{type: object, required: [msg, code], properties: {{msg: {{type: string, description: one}}, code: {{type: integer}}}}}}\n    Missing: {{type: object, required: [msg], properties: {{msg: {{type: string, description: two}}, detail: {{type: string}}}}}}\n"
+        );
+        let doc = lowered("merge_error_bodies", &yaml).unwrap();
+        let merged = &doc["components"]["schemas"]["GetAError"];
+        assert_eq!(
+            merged["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["msg", "code", "detail"]
+        );
+        assert_eq!(
+            merged["required"],
+            json!(["msg"]),
+            "required only where every body requires it"
+        );
+        for status in ["400", "404"] {
+            let schema = doc
+                .pointer(&format!(
+                    "/paths/~1a/get/responses/{status}/content/application~1json/schema/$ref"
+                ))
+                .unwrap();
+            assert_eq!(schema, "#/components/schemas/GetAError");
+        }
+    }
+}

@@ -275,11 +275,20 @@ fn operation_ids_are_unique(
                 let snake = snake_case(id);
                 let at = format!("{}/operationId", operation.pointer);
                 if let Some(first) = seen.get(&snake) {
-                    errors.push(spec.error_at(
-                        &at,
-                        Some(id),
-                        format!("operationId `{id}` gives the same method name `{snake}` as the operation at #{first}"),
-                    ));
+                    let first_id = spec
+                        .document
+                        .pointer(&format!("{first}/operationId"))
+                        .and_then(Value::as_str);
+                    let message = if first_id == Some(id.as_str()) {
+                        format!(
+                            "duplicate operationId `{id}`, first used by the operation at #{first}"
+                        )
+                    } else {
+                        format!(
+                            "operationId `{id}` gives the same method name `{snake}` as the operation at #{first}"
+                        )
+                    };
+                    errors.push(spec.error_at(&at, Some(id), message));
                 } else {
                     seen.insert(snake, operation.pointer.clone());
                 }
@@ -430,6 +439,7 @@ fn parameters_are_supported(
                     "parameter `{name}` uses style {style}, which the generator does not support"
                 ),
             ));
+            continue;
         }
         match (location, kind) {
             ("header", _) if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) => {

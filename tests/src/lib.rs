@@ -3,4 +3,5 @@
 pub mod examples;
 pub mod inventory;
 pub mod seeds;
+pub mod surface;
 pub mod workspace;
