@@ -124,6 +124,7 @@ edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
 readme = "README.md"
+documentation = "https://docs.rs/{name}"
 keywords = ["openapi", "client", "storage", "jobs"]
 categories = ["api-bindings", "web-programming::http-client"]
 
