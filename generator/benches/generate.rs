@@ -14,7 +14,10 @@ fn main() {
 const SPECS: [&str; 5] = ["hnas", "vsp-object", "vspc", "bluexp-backup", "ontap"];
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn sources() -> Vec<(String, String)> {
@@ -61,6 +64,13 @@ fn progenitor_alone_all_five(bencher: divan::Bencher) {
 /// `cargo xtask regen --check` without cargo: generate everything and compare with the tree.
 #[divan::bench(sample_count = 20)]
 fn regen_check_in_process() {
-    let report = regen::regenerate(&root(), &Request { check: true, ..Request::default() }).unwrap();
+    let report = regen::regenerate(
+        &root(),
+        &Request {
+            check: true,
+            ..Request::default()
+        },
+    )
+    .unwrap();
     assert!(report.is_fresh());
 }
