@@ -5,7 +5,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
 use serde_json::Value;
 
 use crate::error::Error;
@@ -17,13 +18,22 @@ thread_local! {
     static CONTAINING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The settings every generated crate shares.
+/// The settings every generated crate shares: the builder interface; the runtime's
+/// `Session` as the client's inner value, with hooks the crate must implement (its
+/// `auth.rs` does); and the runtime's list type for comma-separated parameters.
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        .with_inner_type(quote! { ::storage_jobs_runtime::Session })
+        .with_hooks(HooksMode::Expected)
+        .with_replacement(
+            crate::lower::COMMA_SEPARATED_SCHEMA,
+            "::storage_jobs_runtime::CommaSeparated",
+            std::iter::empty(),
+        );
     settings
 }
 

@@ -1,14 +1,20 @@
 //! Turns one OpenAPI 3.0.3 spec into one Rust client crate: load, validate, lower, generate
 //! (progenitor), post-process (syn), format (prettyplease), and write.
 
+pub mod access;
+pub mod emit_auth;
+pub mod emit_errors;
+pub mod emit_pagination;
 pub mod error;
 pub mod format;
 pub mod generate;
 pub mod load;
 pub mod locate;
 pub mod lower;
+pub mod open_enums;
 pub mod postprocess;
 pub mod regen;
+pub mod rust_names;
 pub mod scaffold;
 pub mod validate;
 pub mod walk;
@@ -46,6 +52,22 @@ pub fn generate_crate(spec_path: &str, text: &str) -> Result<GeneratedCrate, Err
     let tokens = generate::generate(&spec, &lowered)?;
     let modules = postprocess::split(tokens).map_err(|message| spec.error_at("", None, message))?;
     let mut files = BTreeMap::new();
+    let auth = emit_auth::emit(&spec, &lowered)?;
+    files.insert(
+        "src/auth.rs".to_string(),
+        format::module_file(spec_path, &auth),
+    );
+    let errors = emit_errors::emit(&spec, &lowered)?;
+    files.insert(
+        "src/errors.rs".to_string(),
+        format::module_file(spec_path, &errors),
+    );
+    if let Some(pagination) = emit_pagination::emit(&spec, &lowered)? {
+        files.insert(
+            "src/pagination.rs".to_string(),
+            format::module_file(spec_path, &pagination),
+        );
+    }
     files.insert(
         "src/client.rs".to_string(),
         format::module_file(spec_path, &modules.client),
@@ -59,7 +81,7 @@ pub fn generate_crate(spec_path: &str, text: &str) -> Result<GeneratedCrate, Err
         format::module_file(spec_path, &modules.types),
     );
     let code: String = files.values().map(String::as_str).collect();
-    let info = scaffold::CrateInfo::new(&name, spec_path, &spec.document);
+    let info = scaffold::CrateInfo::new(&name, spec_path, &lowered);
     files.insert("Cargo.toml".to_string(), scaffold::cargo_toml(&info, &code));
     files.insert("README.md".to_string(), scaffold::readme(&info));
     files.insert("src/lib.rs".to_string(), scaffold::lib_rs(&info));

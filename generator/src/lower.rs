@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, escape_token};
 use crate::load::LoadedSpec;
+use crate::rust_names::type_name;
 use crate::walk;
 
 /// One rewrite of the document.
@@ -82,29 +83,6 @@ const RESERVED_TYPE_NAMES: [&str; 12] = [
     "String",
     "Box",
 ];
-
-/// The Rust type name typify gives a schema name: words split at non-alphanumerics and at
-/// lower-to-upper case changes, each capitalised.
-pub fn type_name(schema_name: &str) -> String {
-    let mut name = String::new();
-    let mut start_word = true;
-    let mut previous_lower = false;
-    for c in schema_name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            start_word = true;
-            previous_lower = false;
-            continue;
-        }
-        if start_word || (c.is_ascii_uppercase() && previous_lower) {
-            name.push(c.to_ascii_uppercase());
-        } else {
-            name.push(c.to_ascii_lowercase());
-        }
-        start_word = false;
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    name
-}
 
 fn rename_colliding_schemas(_: &LoadedSpec, document: &mut Value) -> Result<(), Error> {
     let Some(schemas) = document
@@ -237,9 +215,14 @@ fn cookie_parameters_to_cookie_store(_: &LoadedSpec, document: &mut Value) -> Re
     Ok(())
 }
 
-fn comma_separated_query_arrays(_: &LoadedSpec, document: &mut Value) -> Result<(), Error> {
+/// The component schema that stands for a comma-separated list parameter; the generator maps
+/// it to the runtime's `CommaSeparated` type.
+pub const COMMA_SEPARATED_SCHEMA: &str = "CommaSeparatedList";
+
+fn comma_separated_query_arrays(spec: &LoadedSpec, document: &mut Value) -> Result<(), Error> {
     let snapshot = document.clone();
-    let lower_one = |parameter: &mut Value| {
+    let mut lowered_any = false;
+    let mut lower_one = |parameter: &mut Value| {
         let is_query = parameter.get("in").and_then(Value::as_str) == Some("query");
         let unexploded = parameter.get("explode") == Some(&Value::Bool(false));
         let Some(schema) = parameter.get("schema") else {
@@ -247,20 +230,13 @@ fn comma_separated_query_arrays(_: &LoadedSpec, document: &mut Value) -> Result<
         };
         let schema = walk::resolved(&snapshot, schema);
         if is_query && unexploded && schema.get("type").and_then(Value::as_str) == Some("array") {
-            let mut lowered = json!({ "type": "string", "x-comma-separated-items": schema.get("items").cloned().unwrap_or(Value::Null) });
-            if let Some(description) = parameter.get("description").and_then(Value::as_str) {
-                parameter["description"] =
-                    Value::String(format!("{description}\n\nComma-separated list."));
-            }
-            std::mem::swap(&mut parameter["schema"], &mut lowered);
-            parameter
-                .as_object_mut()
-                .expect("a parameter")
-                .remove("explode");
-            parameter
-                .as_object_mut()
-                .expect("a parameter")
-                .remove("style");
+            parameter["schema"] =
+                json!({ "$ref": format!("#/components/schemas/{COMMA_SEPARATED_SCHEMA}") });
+            parameter["x-comma-separated"] = Value::Bool(true);
+            let object = parameter.as_object_mut().expect("a parameter");
+            object.remove("explode");
+            object.remove("style");
+            lowered_any = true;
         }
     };
     for (_, operation) in operations_mut(document) {
@@ -268,11 +244,31 @@ fn comma_separated_query_arrays(_: &LoadedSpec, document: &mut Value) -> Result<
             parameters
                 .iter_mut()
                 .filter(|p| p.get("$ref").is_none())
-                .for_each(lower_one);
+                .for_each(&mut lower_one);
         }
     }
     if let Some(Value::Object(shared)) = document.pointer_mut("/components/parameters") {
-        shared.values_mut().for_each(lower_one);
+        shared.values_mut().for_each(&mut lower_one);
+    }
+    if lowered_any {
+        let schema =
+            json!({ "type": "string", "description": "A list sent as one comma-separated value." });
+        match document
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            Some(schemas) if schemas.contains_key(COMMA_SEPARATED_SCHEMA) => {
+                return Err(spec.error_at(
+                    &format!("/components/schemas/{COMMA_SEPARATED_SCHEMA}"),
+                    None,
+                    format!("schema name `{COMMA_SEPARATED_SCHEMA}` is reserved for comma-separated list parameters"),
+                ));
+            }
+            Some(schemas) => {
+                schemas.insert(COMMA_SEPARATED_SCHEMA.into(), schema);
+            }
+            None => document["components"]["schemas"] = json!({ COMMA_SEPARATED_SCHEMA: schema }),
+        }
     }
     Ok(())
 }
@@ -421,6 +417,12 @@ fn merge_error_bodies(spec: &LoadedSpec, document: &mut Value) -> Result<(), Err
                 Some(so_far) => so_far.intersection(&this_required).cloned().collect(),
             });
         }
+        let annotation = |key: &str| {
+            bodies
+                .iter()
+                .find_map(|(_, schema)| walk::resolved(&snapshot, schema).get(key).cloned())
+        };
+        let (code, message) = (annotation("x-error-code"), annotation("x-error-message"));
         let mut merged = json!({
             "type": "object",
             "description": format!("Any error body of `{id}` (statuses {statuses}): every field of each, so one type decodes them all."),
@@ -429,6 +431,13 @@ fn merge_error_bodies(spec: &LoadedSpec, document: &mut Value) -> Result<(), Err
         let required = required.unwrap_or_default();
         if !required.is_empty() {
             merged["required"] = json!(required);
+        }
+        // The fields that display an error carry over from the bodies that name them.
+        if let Some(code) = code {
+            merged["x-error-code"] = code;
+        }
+        if let Some(message) = message {
+            merged["x-error-message"] = message;
         }
         let reference = json!({ "$ref": format!("#/components/schemas/{}", escape_token(&name)) });
         for (status, response) in responses.iter_mut() {
@@ -561,9 +570,13 @@ mod tests {
         )
         .unwrap();
         let parameters = doc.pointer("/paths/~1a/get/parameters").unwrap();
-        assert_eq!(parameters[0]["schema"]["type"], "string");
         assert_eq!(
-            parameters[0]["schema"]["x-comma-separated-items"]["type"],
+            parameters[0]["schema"]["$ref"],
+            "#/components/schemas/CommaSeparatedList"
+        );
+        assert_eq!(parameters[0]["x-comma-separated"], true);
+        assert_eq!(
+            doc["components"]["schemas"]["CommaSeparatedList"]["type"],
             "string"
         );
         assert!(parameters[0].get("explode").is_none());
@@ -624,7 +637,7 @@ mod tests {
     #[test]
     fn different_error_bodies_merge_into_a_superset() {
         let yaml = format!(
-            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {{description: ok}}\n        '400':\n          description: bad\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Bad'}}}}}}\n        '404':\n          description: nf\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Missing'}}}}}}\ncomponents:\n  schemas:\n    Bad: {{type: object, required: [msg, code], properties: {{msg: {{type: string, description: one}}, code: {{type: integer}}}}}}\n    Missing: {{type: object, required: [msg], properties: {{msg: {{type: string, description: two}}, detail: {{type: string}}}}}}\n"
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {{description: ok}}\n        '400':\n          description: bad\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Bad'}}}}}}\n        '404':\n          description: nf\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Missing'}}}}}}\ncomponents:\n  schemas:\n    Bad: {{type: object, x-error-message: /msg, required: [msg, code], properties: {{msg: {{type: string, description: one}}, code: {{type: integer}}}}}}\n    Missing: {{type: object, required: [msg], properties: {{msg: {{type: string, description: two}}, detail: {{type: string}}}}}}\n"
         );
         let doc = lowered("merge_error_bodies", &yaml).unwrap();
         let merged = &doc["components"]["schemas"]["GetAError"];
@@ -641,6 +654,7 @@ mod tests {
             json!(["msg"]),
             "required only where every body requires it"
         );
+        assert_eq!(merged["x-error-message"], "/msg");
         for status in ["400", "404"] {
             let schema = doc
                 .pointer(&format!(

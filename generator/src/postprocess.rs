@@ -46,6 +46,9 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
         builder: file_of(builder.ok_or("progenitor emitted no builder module")?),
         types: file_of(types.ok_or("progenitor emitted no types module")?),
     };
+    remove_plain_constructor(&mut modules.client);
+    crate::open_enums::open_string_enums(&mut modules.types);
+    null_collections_as_empty(&mut modules.types);
     for file in [
         &mut modules.client,
         &mut modules.builder,
@@ -54,6 +57,59 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
         OneDocLinePerAttribute.visit_file_mut(file);
     }
     Ok(modules)
+}
+
+/// progenitor's `Client::new` builds a reqwest client without TLS settings (and panics
+/// without a crypto provider); the crate's `auth.rs` offers `Client::connect` instead.
+fn remove_plain_constructor(client: &mut File) {
+    for item in &mut client.items {
+        if let Item::Impl(block) = item
+            && block.trait_.is_none()
+        {
+            block
+                .items
+                .retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+        }
+    }
+}
+
+/// Lists and maps that typify defaults to empty when absent also read `null` as empty, so a
+/// server that sends `"records": null` does not fail the whole response.
+fn null_collections_as_empty(types: &mut File) {
+    for item in &mut types.items {
+        let Item::Struct(structure) = item else {
+            continue;
+        };
+        for field in structure.fields.iter_mut() {
+            let syn::Type::Path(path) = &field.ty else {
+                continue;
+            };
+            let is_collection = path.path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "Vec" | "HashMap" | "BTreeMap" | "Map"
+                )
+            });
+            let defaults = field.attrs.iter().any(|attribute| {
+                let mut default = false;
+                if attribute.path().is_ident("serde") {
+                    let _ = attribute.parse_nested_meta(|meta| {
+                        default |= meta.path.is_ident("default");
+                        if meta.input.peek(syn::Token![=]) {
+                            let _: syn::Expr = meta.value()?.parse()?;
+                        }
+                        Ok(())
+                    });
+                }
+                default
+            });
+            if is_collection && defaults {
+                field.attrs.push(syn::parse_quote! {
+                    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
+                });
+            }
+        }
+    }
 }
 
 fn file_of(items: Vec<Item>) -> File {
@@ -78,6 +134,9 @@ impl VisitMut for OneDocLinePerAttribute {
                     // `split`, not `lines`: an empty doc line is a paragraph break and must stay.
                     for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
                         let mut line_attribute = attribute.clone();
+                        // progenitor's call sketches are `ignore` doctests; as `text` they are
+                        // shown the same and not counted as ignored tests.
+                        let line = if line.trim() == "```ignore" { "```text" } else { line };
                         let spaced = if line.is_empty() || line.starts_with(' ') {
                             line.to_string()
                         } else {

@@ -21,6 +21,10 @@ pub struct CrateInfo<'a> {
     pub base_url: String,
     /// A call of the spec's first operation, as the usage example shows it.
     pub example_call: String,
+    /// The stream call of the first paginated operation, if any.
+    pub stream_call: Option<String>,
+    /// The first kind of credentials: variant name and fields (name, secret).
+    pub credentials: Option<(String, Vec<(String, bool)>)>,
 }
 
 impl<'a> CrateInfo<'a> {
@@ -35,6 +39,8 @@ impl<'a> CrateInfo<'a> {
             api_version: info["version"].as_str().unwrap_or_default(),
             base_url: base_url(document),
             example_call: example_call(document),
+            stream_call: stream_call(document),
+            credentials: first_credentials(document),
         }
     }
 
@@ -65,7 +71,7 @@ fn example_call(document: &Value) -> String {
     };
     let mut call = format!(
         "client.{}()",
-        crate::validate::snake_case(operation.id().unwrap_or_default())
+        crate::rust_names::method_ident(operation.id().unwrap_or_default())
     );
     for (_, parameter) in operation.parameters(document) {
         if parameter["required"] == Value::Bool(true) {
@@ -73,7 +79,7 @@ fn example_call(document: &Value) -> String {
             let example = parameter["example"].as_str().unwrap_or("...");
             call.push_str(&format!(
                 "\n    .{}({example:?})",
-                crate::validate::snake_case(name)
+                crate::rust_names::field_ident(name)
             ));
         }
     }
@@ -88,17 +94,76 @@ fn example_call(document: &Value) -> String {
     call
 }
 
+/// `client.operation_stream(|request| request...)` for the first paginated operation.
+fn stream_call(document: &Value) -> Option<String> {
+    let operation = crate::walk::operations(document)
+        .into_iter()
+        .find(|o| o.object.contains_key("x-pagination"))?;
+    let mut configure = String::from("|request| request");
+    for (_, parameter) in operation.parameters(document) {
+        if parameter["required"] == Value::Bool(true) {
+            let example = parameter["example"].as_str().unwrap_or("...");
+            configure.push_str(&format!(
+                ".{}({example:?})",
+                crate::rust_names::field_ident(parameter["name"].as_str().unwrap_or_default())
+            ));
+        }
+    }
+    Some(format!(
+        "client.{}_stream({configure})",
+        crate::rust_names::method_ident(operation.id().unwrap_or_default())
+    ))
+}
+
+/// The first `Credentials` variant the generated `auth.rs` will have, for the usage example.
+fn first_credentials(document: &Value) -> Option<(String, Vec<(String, bool)>)> {
+    let managed = document
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, scheme)| {
+            scheme.get("x-csrf").map(|csrf| {
+                [
+                    name.clone(),
+                    csrf["cookieScheme"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                ]
+            })
+        })
+        .flatten()
+        .collect();
+    let first = crate::emit_auth::alternatives(document, &managed)
+        .into_iter()
+        .next()?;
+    Some((
+        first.variant.to_string(),
+        first
+            .fields
+            .into_iter()
+            .map(|(field, secret, _)| (field.to_string(), secret))
+            .collect(),
+    ))
+}
+
 /// Crates the generated code may name, with the text that shows it does. Each comes from the
 /// workspace's `[workspace.dependencies]`, the one place versions are set.
-const OPTIONAL_DEPENDENCIES: [(&str, &str); 4] = [
+const OPTIONAL_DEPENDENCIES: [(&str, &str); 3] = [
     ("chrono", "::chrono::"),
-    ("futures", "futures::"),
     ("regress", "::regress::"),
     ("uuid", "::uuid::"),
 ];
 
 /// Crates every generated client uses.
-const REQUIRED_DEPENDENCIES: [&str; 4] = ["progenitor-client", "reqwest", "serde", "serde_json"];
+const REQUIRED_DEPENDENCIES: [&str; 5] = [
+    "progenitor-client",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "storage-jobs-runtime",
+];
 
 /// `Cargo.toml`: package metadata from the spec, dependencies inherited from the workspace.
 pub fn cargo_toml(info: &CrateInfo<'_>, generated_code: &str) -> String {
@@ -141,8 +206,66 @@ fn toml_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+/// The usage example that opens the crate docs and the README: connect with the first kind
+/// of credentials the spec accepts, then list with the first paginated operation's stream, or
+/// call the first operation.
+fn usage_example(info: &CrateInfo<'_>) -> Vec<String> {
+    let library = info.library_name();
+    let env_prefix = info
+        .name
+        .trim_end_matches("-client")
+        .replace('-', "_")
+        .to_uppercase();
+    let mut lines = vec![format!("use {library}::{{Client, Credentials}};")];
+    if info.stream_call.is_some() {
+        lines.push(format!("use {library}::futures::TryStreamExt;"));
+    }
+    lines.push(String::new());
+    let credentials = match &info.credentials {
+        Some((variant, fields)) if !fields.is_empty() => {
+            let mut text = format!("Credentials::{variant} {{\n");
+            for (field, secret) in fields {
+                let value = if *secret {
+                    format!(
+                        "std::env::var(\"{env_prefix}_{}\")?.into()",
+                        field.to_uppercase()
+                    )
+                } else {
+                    "\"admin\".into()".to_string()
+                };
+                text.push_str(&format!("        {field}: {value},\n"));
+            }
+            text.push_str("    }");
+            text
+        }
+        Some((variant, _)) => format!("Credentials::{variant}"),
+        None => "Credentials::None".to_string(),
+    };
+    lines.push(format!(
+        "let client = Client::connect(\n    \"{}\",\n    {credentials},\n)?;",
+        info.base_url
+    ));
+    match &info.stream_call {
+        Some(stream) => {
+            lines.push(format!("let mut items = std::pin::pin!({stream});"));
+            lines.push("while let Some(item) = items.try_next().await? {".to_string());
+            lines.push("    println!(\"{item:?}\");".to_string());
+            lines.push("}".to_string());
+        }
+        None => {
+            lines.push(format!("let response = {};", info.example_call));
+            lines.push("println!(\"{:?}\", response.into_inner());".to_string());
+        }
+    }
+    lines
+        .iter()
+        .flat_map(|line| line.split('\n').map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
 /// `README.md`: what the crate is, how to use it, and how it is regenerated.
 pub fn readme(info: &CrateInfo<'_>) -> String {
+    let example = usage_example(info).join("\n");
     format!(
         r#"<!-- {GENERATED_MARKER} from {spec}; do not edit. -->
 # {name}
@@ -154,12 +277,12 @@ Typed async Rust client for the {title} (API version {api_version}).
 ## Usage
 
 ```rust,ignore
-let client = {library}::Client::new("{base_url}");
-let response = {example_call};
-println!("{{:#?}}", response.into_inner());
+{example}
 ```
 
 Every operation of the spec is a method on `Client` that returns a request builder; set its parameters and call `send().await`.
+Operations the spec pages through also have a `<method>_stream` method that lists every item.
+`Client::connect_with` takes `ConnectionSettings`: an appliance's own CA certificate, timeouts, a User-Agent.
 
 ## Generated code
 
@@ -171,49 +294,70 @@ Change the spec or the generator and regenerate; never edit these files by hand.
         title = info.title,
         api_version = info.api_version,
         description = info.description.unwrap_or_default().trim(),
-        library = info.library_name(),
-        base_url = info.base_url,
-        example_call = info.example_call,
     )
 }
 
-/// `src/lib.rs`: crate docs, the module declarations and the re-exports.
+/// `src/lib.rs`: crate docs (with a compiled usage example), the module declarations and the
+/// re-exports.
 ///
 /// The modules are declared `#[rustfmt::skip]`: their text is prettyplease's, and `cargo fmt`
 /// must not reformat it, or `cargo xtask regen --check` and `cargo fmt --check` would disagree.
 /// This file itself is written the way rustfmt prints it.
 pub fn lib_rs(info: &CrateInfo<'_>) -> String {
-    let description: String = info
-        .description
-        .unwrap_or_default()
-        .trim()
-        .lines()
-        .map(|line| {
-            if line.trim().is_empty() {
-                "//!\n".to_string()
-            } else {
-                format!("//! {}\n", line.trim_end())
-            }
-        })
-        .collect();
+    let doc_lines = |text: &str| -> String {
+        text.lines()
+            .map(|line| {
+                if line.trim().is_empty() {
+                    "//!\n".to_string()
+                } else {
+                    format!("//! {}\n", line.trim_end())
+                }
+            })
+            .collect()
+    };
+    let description = doc_lines(info.description.unwrap_or_default().trim());
+    let mut example = String::from(
+        "//! ```no_run\n//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
+    );
+    example.push_str(&doc_lines(&usage_example(info).join("\n")));
+    example.push_str("//! # Ok(())\n//! # }\n//! ```\n");
+    let (pagination_module, pagination_doc) = if info.stream_call.is_some() {
+        (
+            "\n/// `<method>_stream` methods for the operations the spec pages through.\n#[rustfmt::skip]\nmod pagination;\n",
+            "//! - `<method>_stream` methods on [`Client`]: every item of a paged listing, fetched lazily.\n",
+        )
+    } else {
+        ("", "")
+    };
     format!(
         r#"// {GENERATED_MARKER} from {spec}; do not edit.
 
 //! Typed async client for the {title} (API version {api_version}).
 //!
 {description}//!
+{example}//!
 //! # Crate organization
 //!
-//! - [`Client`]: the connection (base URL and HTTP client) and one method per operation.
-//! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
-//! - [`types`]: the request and response types of the spec.
-//! - [`Error`] and [`ResponseValue`]: what every operation returns.
+//! - [`Client`]: the connection and one method per operation; [`Client::connect`] and
+//!   [`Client::connect_with`] take [`Credentials`] and [`ConnectionSettings`].
+{pagination_doc}//! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
+//! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
+//!   with the vendor's code and message for display (`ApiError::from(error)`).
 //!
 //! Generated from `{spec}` by `cargo xtask regen`; change the spec or the generator, not this crate.
+
+/// Credentials, connection and the hooks that authenticate every request.
+#[rustfmt::skip]
+mod auth;
 
 #[rustfmt::skip]
 mod client;
 
+/// `VendorError` for the error body types.
+#[rustfmt::skip]
+mod errors;
+{pagination_module}
 /// Request builders, one per operation.
 #[rustfmt::skip]
 #[allow(clippy::all)]
@@ -224,15 +368,20 @@ pub mod builder;
 #[allow(clippy::all)]
 pub mod types;
 
+pub use auth::{{Credentials, USER_AGENT}};
 pub use client::Client;
 #[allow(unused_imports)]
 pub use progenitor_client::{{ByteStream, ClientInfo, Error, ResponseValue}};
 #[allow(unused_imports)]
 use progenitor_client::{{ClientHooks, OperationInfo, RequestBuilderExt, encode_path}};
+pub use storage_jobs_runtime::futures;
+pub use storage_jobs_runtime::{{
+    ApiError, CommaSeparated, ConfigError, ConnectionSettings, Secret, VendorError,
+}};
 
 /// Items most callers need, for a glob import.
 pub mod prelude {{
-    pub use crate::Client;
+    pub use crate::{{ApiError, Client, Credentials}};
 }}
 "#,
         spec = info.spec,

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Errors, escape_token};
 use crate::load::LoadedSpec;
+use crate::rust_names::snake_case;
 use crate::walk::{self, Operation};
 
 /// Headers that OpenAPI says a parameter may not describe; credentials belong in `securitySchemes`.
@@ -224,7 +225,7 @@ fn names_are_distinct_in_rust(
             if let Some(Value::Array(values)) = object.get("enum") {
                 let mut seen: BTreeMap<String, &str> = BTreeMap::new();
                 for text in values.iter().filter_map(Value::as_str) {
-                    let name = crate::lower::type_name(text);
+                    let name = crate::rust_names::type_name(text);
                     if let Some(first) = seen.get(&name) {
                         errors.push(spec.error_at(
                             &format!("{pointer}/enum"),
@@ -300,30 +301,6 @@ fn operation_ids_are_unique(
             )),
         }
     }
-}
-
-/// Rust method names come from operationIds in snake case, so `listJobs` and `list_jobs` collide.
-pub(crate) fn snake_case(id: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in id.chars() {
-        if c.is_ascii_uppercase() {
-            if previous_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            previous_lower = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-            previous_lower = true;
-        } else {
-            if !out.ends_with('_') && !out.is_empty() {
-                out.push('_');
-            }
-            previous_lower = false;
-        }
-    }
-    out.trim_end_matches('_').to_string()
 }
 
 fn path_parameters_match(
@@ -622,16 +599,4 @@ fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_matches_method_names() {
-        assert_eq!(snake_case("getClusterJobs"), "get_cluster_jobs");
-        assert_eq!(snake_case("get_cluster_jobs"), "get_cluster_jobs");
-        assert_eq!(snake_case("list-jobs"), "list_jobs");
-    }
 }

@@ -46,6 +46,58 @@ pub fn render(dir: &Path) -> String {
             );
         }
     }
+    let pagination = dir.join("src/pagination.rs");
+    if pagination.exists() {
+        for item in &parse(&pagination).items {
+            let Item::Impl(block) = item else { continue };
+            for member in &block.items {
+                let ImplItem::Fn(function) = member else {
+                    continue;
+                };
+                if let ReturnType::Type(_, output) = &function.sig.output {
+                    let text = ty(output);
+                    let item = text
+                        .split_once("Item=Result<")
+                        .map_or(text.as_str(), |(_, rest)| rest.trim_end_matches(">,>+'a"));
+                    let _ = writeln!(
+                        out,
+                        "stream {} -> Stream<Result<{item}>>",
+                        function.sig.ident
+                    );
+                }
+            }
+        }
+    }
+    for item in &parse(&dir.join("src/auth.rs")).items {
+        if let Item::Enum(e) = item {
+            let variants = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let fields = v
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{}: {}",
+                                f.ident
+                                    .as_ref()
+                                    .map(ToString::to_string)
+                                    .unwrap_or_default(),
+                                ty(&f.ty)
+                            )
+                        })
+                        .collect::<Vec<_>>();
+                    if fields.is_empty() {
+                        v.ident.to_string()
+                    } else {
+                        format!("{} {{ {} }}", v.ident, fields.join(", "))
+                    }
+                })
+                .collect::<Vec<_>>();
+            let _ = writeln!(out, "credentials {}", variants.join(" | "));
+        }
+    }
     out.push('\n');
     for item in &types.items {
         match item {
@@ -207,6 +259,7 @@ fn ty(ty: &Type) -> String {
         "::std::result::",
         "::std::",
         "std::",
+        "::storage_jobs_runtime::",
         "::chrono::offset::",
         "::chrono::",
         "::serde_json::",

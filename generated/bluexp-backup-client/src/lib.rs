@@ -4,17 +4,47 @@
 //!
 //! The part of the NetApp BlueXP backup and recovery API (cloudmanager_cbs) that reports the status of volume-level restore jobs. Transcribed from the vendor reference page "Retrieve volume-level restore status"; every deviation from that page is listed in specs/README.md.
 //!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use bluexp_backup_client::{Client, Credentials};
+//!
+//! let client = Client::connect(
+//!     "https://api.bluexp.netapp.com",
+//!     Credentials::UserTokenAndAgentId {
+//!         user_token: std::env::var("BLUEXP_BACKUP_USER_TOKEN")?.into(),
+//!         agent_id: std::env::var("BLUEXP_BACKUP_AGENT_ID")?.into(),
+//!     },
+//! )?;
+//! let response = client.get_restore_status()
+//!     .account_id("...")
+//!     .send()
+//!     .await?;
+//! println!("{:?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Crate organization
 //!
-//! - [`Client`]: the connection (base URL and HTTP client) and one method per operation.
+//! - [`Client`]: the connection and one method per operation; [`Client::connect`] and
+//!   [`Client::connect_with`] take [`Credentials`] and [`ConnectionSettings`].
 //! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
-//! - [`types`]: the request and response types of the spec.
-//! - [`Error`] and [`ResponseValue`]: what every operation returns.
+//! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
+//!   with the vendor's code and message for display (`ApiError::from(error)`).
 //!
 //! Generated from `specs/bluexp-backup.yaml` by `cargo xtask regen`; change the spec or the generator, not this crate.
 
+/// Credentials, connection and the hooks that authenticate every request.
+#[rustfmt::skip]
+mod auth;
+
 #[rustfmt::skip]
 mod client;
+
+/// `VendorError` for the error body types.
+#[rustfmt::skip]
+mod errors;
 
 /// Request builders, one per operation.
 #[rustfmt::skip]
@@ -26,13 +56,18 @@ pub mod builder;
 #[allow(clippy::all)]
 pub mod types;
 
+pub use auth::{Credentials, USER_AGENT};
 pub use client::Client;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+pub use storage_jobs_runtime::futures;
+pub use storage_jobs_runtime::{
+    ApiError, CommaSeparated, ConfigError, ConnectionSettings, Secret, VendorError,
+};
 
 /// Items most callers need, for a glob import.
 pub mod prelude {
-    pub use crate::Client;
+    pub use crate::{ApiError, Client, Credentials};
 }

@@ -63,6 +63,7 @@ impl Job {
 pub struct Restore {
     /// The files restored, for a file-level restore.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub file: ::std::vec::Vec<File>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<Source>,
@@ -81,6 +82,7 @@ impl Restore {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RestoreStatus {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub job: ::std::vec::Vec<Job>,
 }
 impl RestoreStatus {

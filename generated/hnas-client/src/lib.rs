@@ -4,17 +4,46 @@
 //!
 //! The part of the Hitachi NAS Platform (HNAS) File Storage REST API (API v9) that lists the tree clone jobs of one file system. Transcribed from the vendor reference, part number MK-92HNAS100-07; every deviation from that page is listed in specs/README.md.
 //!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use hnas_client::{Client, Credentials};
+//!
+//! let client = Client::connect(
+//!     "https://172.27.146.40:8444",
+//!     Credentials::ApiKey {
+//!         api_key: std::env::var("HNAS_API_KEY")?.into(),
+//!     },
+//! )?;
+//! let response = client.get_clone_jobs()
+//!     .filesystem_id("7B263DFD1D71E65A0000000000000000")
+//!     .send()
+//!     .await?;
+//! println!("{:?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Crate organization
 //!
-//! - [`Client`]: the connection (base URL and HTTP client) and one method per operation.
+//! - [`Client`]: the connection and one method per operation; [`Client::connect`] and
+//!   [`Client::connect_with`] take [`Credentials`] and [`ConnectionSettings`].
 //! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
-//! - [`types`]: the request and response types of the spec.
-//! - [`Error`] and [`ResponseValue`]: what every operation returns.
+//! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
+//!   with the vendor's code and message for display (`ApiError::from(error)`).
 //!
 //! Generated from `specs/hnas.yaml` by `cargo xtask regen`; change the spec or the generator, not this crate.
 
+/// Credentials, connection and the hooks that authenticate every request.
+#[rustfmt::skip]
+mod auth;
+
 #[rustfmt::skip]
 mod client;
+
+/// `VendorError` for the error body types.
+#[rustfmt::skip]
+mod errors;
 
 /// Request builders, one per operation.
 #[rustfmt::skip]
@@ -26,13 +55,18 @@ pub mod builder;
 #[allow(clippy::all)]
 pub mod types;
 
+pub use auth::{Credentials, USER_AGENT};
 pub use client::Client;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+pub use storage_jobs_runtime::futures;
+pub use storage_jobs_runtime::{
+    ApiError, CommaSeparated, ConfigError, ConnectionSettings, Secret, VendorError,
+};
 
 /// Items most callers need, for a glob import.
 pub mod prelude {
-    pub use crate::Client;
+    pub use crate::{ApiError, Client, Credentials};
 }

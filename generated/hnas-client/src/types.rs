@@ -234,7 +234,6 @@ impl TreeCloneJob {
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
-    Copy,
     Debug,
     Eq,
     Hash,
@@ -257,51 +256,57 @@ pub enum TreeCloneJobJobState {
     Aborted,
     #[serde(rename = "ERRORED")]
     Errored,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl TreeCloneJobJobState {
+    /// The value as the server spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Invalid => "INVALID",
+            Self::Queued => "QUEUED",
+            Self::Running => "RUNNING",
+            Self::Aborting => "ABORTING",
+            Self::Finished => "FINISHED",
+            Self::Aborted => "ABORTED",
+            Self::Errored => "ERRORED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::fmt::Display for TreeCloneJobJobState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Invalid => f.write_str("INVALID"),
-            Self::Queued => f.write_str("QUEUED"),
-            Self::Running => f.write_str("RUNNING"),
-            Self::Aborting => f.write_str("ABORTING"),
-            Self::Finished => f.write_str("FINISHED"),
-            Self::Aborted => f.write_str("ABORTED"),
-            Self::Errored => f.write_str("ERRORED"),
-        }
+        f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for TreeCloneJobJobState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::convert::From<&str> for TreeCloneJobJobState {
+    fn from(value: &str) -> Self {
         match value {
-            "INVALID" => Ok(Self::Invalid),
-            "QUEUED" => Ok(Self::Queued),
-            "RUNNING" => Ok(Self::Running),
-            "ABORTING" => Ok(Self::Aborting),
-            "FINISHED" => Ok(Self::Finished),
-            "ABORTED" => Ok(Self::Aborted),
-            "ERRORED" => Ok(Self::Errored),
-            _ => Err("invalid value".into()),
+            "INVALID" => Self::Invalid,
+            "QUEUED" => Self::Queued,
+            "RUNNING" => Self::Running,
+            "ABORTING" => Self::Aborting,
+            "FINISHED" => Self::Finished,
+            "ABORTED" => Self::Aborted,
+            "ERRORED" => Self::Errored,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for TreeCloneJobJobState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TreeCloneJobJobState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for TreeCloneJobJobState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 /// The tree clone jobs of a file system.
@@ -312,6 +317,7 @@ pub struct TreeCloneJobs {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub tree_clone_jobs: ::std::vec::Vec<TreeCloneJob>,
 }
 impl TreeCloneJobs {

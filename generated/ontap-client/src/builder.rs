@@ -15,10 +15,10 @@ pub struct GetClusterJobs<'a> {
     code: Result<Option<i64>, String>,
     description: Result<Option<::std::string::String>, String>,
     end_time: Result<Option<::std::string::String>, String>,
-    fields: Result<Option<::std::string::String>, String>,
+    fields: Result<Option<::storage_jobs_runtime::CommaSeparated>, String>,
     max_records: Result<Option<i64>, String>,
     message: Result<Option<::std::string::String>, String>,
-    order_by: Result<Option<::std::string::String>, String>,
+    order_by: Result<Option<::storage_jobs_runtime::CommaSeparated>, String>,
     return_records: Result<Option<bool>, String>,
     return_timeout: Result<Option<i64>, String>,
     start_time: Result<Option<::std::string::String>, String>,
@@ -81,13 +81,13 @@ impl<'a> GetClusterJobs<'a> {
     }
     pub fn fields<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<::storage_jobs_runtime::CommaSeparated>,
     {
         self.fields = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `:: std :: string :: String` for fields failed"
+                "conversion to `:: storage_jobs_runtime :: CommaSeparated` for fields failed"
                     .to_string()
             });
         self
@@ -117,13 +117,13 @@ impl<'a> GetClusterJobs<'a> {
     }
     pub fn order_by<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<::storage_jobs_runtime::CommaSeparated>,
     {
         self.order_by = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `:: std :: string :: String` for order_by failed"
+                "conversion to `:: storage_jobs_runtime :: CommaSeparated` for order_by failed"
                     .to_string()
             });
         self

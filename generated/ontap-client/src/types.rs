@@ -20,6 +20,7 @@ impl ErrorArguments {
 pub struct ErrorBody {
     /// Arguments of the message.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub arguments: ::std::vec::Vec<ErrorArguments>,
     /// Error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,6 +101,7 @@ pub struct JobResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_records: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub records: ::std::vec::Vec<Job>,
 }
 impl JobResponse {
@@ -112,7 +114,6 @@ impl JobResponse {
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
-    Copy,
     Debug,
     Eq,
     Hash,
@@ -131,47 +132,53 @@ pub enum JobState {
     Success,
     #[serde(rename = "failure")]
     Failure,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl JobState {
+    /// The value as the server spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::fmt::Display for JobState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Queued => f.write_str("queued"),
-            Self::Running => f.write_str("running"),
-            Self::Paused => f.write_str("paused"),
-            Self::Success => f.write_str("success"),
-            Self::Failure => f.write_str("failure"),
-        }
+        f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for JobState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::convert::From<&str> for JobState {
+    fn from(value: &str) -> Self {
         match value {
-            "queued" => Ok(Self::Queued),
-            "running" => Ok(Self::Running),
-            "paused" => Ok(Self::Paused),
-            "success" => Ok(Self::Success),
-            "failure" => Ok(Self::Failure),
-            _ => Err("invalid value".into()),
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for JobState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JobState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for JobState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 /// Links of a collection.

@@ -4,17 +4,51 @@
 //!
 //! The part of the Virtual Storage Platform One Object Management API that lists jobs and their states, plus the CSRF token endpoint every call needs. Transcribed from the vendor reference, part number MK-24VSP1OB002-04; every deviation from that page is listed in specs/README.md.
 //!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use vsp_object_client::{Client, Credentials};
+//! use vsp_object_client::futures::TryStreamExt;
+//!
+//! let client = Client::connect(
+//!     "http://localhost",
+//!     Credentials::BearerAuth {
+//!         token: std::env::var("VSP_OBJECT_TOKEN")?.into(),
+//!     },
+//! )?;
+//! let mut items = std::pin::pin!(client.list_jobs_stream(|request| request));
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Crate organization
 //!
-//! - [`Client`]: the connection (base URL and HTTP client) and one method per operation.
+//! - [`Client`]: the connection and one method per operation; [`Client::connect`] and
+//!   [`Client::connect_with`] take [`Credentials`] and [`ConnectionSettings`].
+//! - `<method>_stream` methods on [`Client`]: every item of a paged listing, fetched lazily.
 //! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
-//! - [`types`]: the request and response types of the spec.
-//! - [`Error`] and [`ResponseValue`]: what every operation returns.
+//! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
+//!   with the vendor's code and message for display (`ApiError::from(error)`).
 //!
 //! Generated from `specs/vsp-object.yaml` by `cargo xtask regen`; change the spec or the generator, not this crate.
 
+/// Credentials, connection and the hooks that authenticate every request.
+#[rustfmt::skip]
+mod auth;
+
 #[rustfmt::skip]
 mod client;
+
+/// `VendorError` for the error body types.
+#[rustfmt::skip]
+mod errors;
+
+/// `<method>_stream` methods for the operations the spec pages through.
+#[rustfmt::skip]
+mod pagination;
 
 /// Request builders, one per operation.
 #[rustfmt::skip]
@@ -26,13 +60,18 @@ pub mod builder;
 #[allow(clippy::all)]
 pub mod types;
 
+pub use auth::{Credentials, USER_AGENT};
 pub use client::Client;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+pub use storage_jobs_runtime::futures;
+pub use storage_jobs_runtime::{
+    ApiError, CommaSeparated, ConfigError, ConnectionSettings, Secret, VendorError,
+};
 
 /// Items most callers need, for a glob import.
 pub mod prelude {
-    pub use crate::Client;
+    pub use crate::{ApiError, Client, Credentials};
 }

@@ -41,6 +41,7 @@ pub struct Job {
         default,
         skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
     )]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub job_params: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -70,7 +71,6 @@ impl Job {
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
-    Copy,
     Debug,
     Eq,
     Hash,
@@ -91,49 +91,55 @@ pub enum JobJobState {
     Failed,
     #[serde(rename = "CANCELLED")]
     Cancelled,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl JobJobState {
+    /// The value as the server spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Examining => "EXAMINING",
+            Self::Processing => "PROCESSING",
+            Self::Executing => "EXECUTING",
+            Self::Complete => "COMPLETE",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::fmt::Display for JobJobState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Examining => f.write_str("EXAMINING"),
-            Self::Processing => f.write_str("PROCESSING"),
-            Self::Executing => f.write_str("EXECUTING"),
-            Self::Complete => f.write_str("COMPLETE"),
-            Self::Failed => f.write_str("FAILED"),
-            Self::Cancelled => f.write_str("CANCELLED"),
-        }
+        f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for JobJobState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::convert::From<&str> for JobJobState {
+    fn from(value: &str) -> Self {
         match value {
-            "EXAMINING" => Ok(Self::Examining),
-            "PROCESSING" => Ok(Self::Processing),
-            "EXECUTING" => Ok(Self::Executing),
-            "COMPLETE" => Ok(Self::Complete),
-            "FAILED" => Ok(Self::Failed),
-            "CANCELLED" => Ok(Self::Cancelled),
-            _ => Err("invalid value".into()),
+            "EXAMINING" => Self::Examining,
+            "PROCESSING" => Self::Processing,
+            "EXECUTING" => Self::Executing,
+            "COMPLETE" => Self::Complete,
+            "FAILED" => Self::Failed,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for JobJobState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JobJobState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for JobJobState {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 /// The kind of job.
@@ -141,7 +147,6 @@ impl ::std::convert::TryFrom<::std::string::String> for JobJobState {
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
-    Copy,
     Debug,
     Eq,
     Hash,
@@ -158,45 +163,51 @@ pub enum JobJobType {
     MetricReconciliation,
     #[serde(rename = "TRIGGER_RECONCILIATION")]
     TriggerReconciliation,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl JobJobType {
+    /// The value as the server spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BatchReplicate => "BATCH_REPLICATE",
+            Self::LifecycleUpdate => "LIFECYCLE_UPDATE",
+            Self::MetricReconciliation => "METRIC_RECONCILIATION",
+            Self::TriggerReconciliation => "TRIGGER_RECONCILIATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::fmt::Display for JobJobType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BatchReplicate => f.write_str("BATCH_REPLICATE"),
-            Self::LifecycleUpdate => f.write_str("LIFECYCLE_UPDATE"),
-            Self::MetricReconciliation => f.write_str("METRIC_RECONCILIATION"),
-            Self::TriggerReconciliation => f.write_str("TRIGGER_RECONCILIATION"),
-        }
+        f.write_str(self.as_str())
     }
 }
 impl ::std::str::FromStr for JobJobType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::convert::From<&str> for JobJobType {
+    fn from(value: &str) -> Self {
         match value {
-            "BATCH_REPLICATE" => Ok(Self::BatchReplicate),
-            "LIFECYCLE_UPDATE" => Ok(Self::LifecycleUpdate),
-            "METRIC_RECONCILIATION" => Ok(Self::MetricReconciliation),
-            "TRIGGER_RECONCILIATION" => Ok(Self::TriggerReconciliation),
-            _ => Err("invalid value".into()),
+            "BATCH_REPLICATE" => Self::BatchReplicate,
+            "LIFECYCLE_UPDATE" => Self::LifecycleUpdate,
+            "METRIC_RECONCILIATION" => Self::MetricReconciliation,
+            "TRIGGER_RECONCILIATION" => Self::TriggerReconciliation,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for JobJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JobJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for JobJobType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 /// Which jobs to list and which page of them.

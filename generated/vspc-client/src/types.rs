@@ -40,6 +40,7 @@ impl BackupServerFileShareCopyJob {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BackupServerFileShareCopyJobCollection {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub data: ::std::vec::Vec<BackupServerFileShareCopyJob>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ResponseMetadata>,

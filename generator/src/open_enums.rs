@@ -1,0 +1,186 @@
+//! Makes typify's string enums forward-compatible: each gets an `Unknown(String)` variant that
+//! keeps a value the spec never listed and sends it back unchanged, instead of failing the
+//! whole response. typify's `Display`, `FromStr` and `TryFrom` impls for the enum are
+//! replaced by ones that know the new variant.
+
+use std::collections::BTreeMap;
+
+use quote::quote;
+use syn::{Attribute, Fields, File, Ident, Item, ItemEnum, LitStr};
+
+/// Rewrites every string enum in `types`.
+pub fn open_string_enums(types: &mut File) {
+    let mut values: BTreeMap<Ident, Vec<(Ident, String)>> = BTreeMap::new();
+    for item in &types.items {
+        if let Item::Enum(enumeration) = item
+            && let Some(variants) = string_variants(enumeration)
+        {
+            values.insert(enumeration.ident.clone(), variants);
+        }
+    }
+    if values.is_empty() {
+        return;
+    }
+    let mut items = Vec::with_capacity(types.items.len());
+    for item in types.items.drain(..) {
+        match item {
+            Item::Enum(mut enumeration) if values.contains_key(&enumeration.ident) => {
+                let name = enumeration.ident.clone();
+                open(&mut enumeration);
+                items.push(Item::Enum(enumeration));
+                items.extend(impls(&name, &values[&name]));
+            }
+            // typify's impls for these enums give way to the ones `impls` writes.
+            Item::Impl(block) if is_replaced_impl(&block, &values) => {}
+            other => items.push(other),
+        }
+    }
+    types.items = items;
+}
+
+/// The `(variant, value)` pairs of an enum whose variants are all unit variants, or `None`.
+fn string_variants(enumeration: &ItemEnum) -> Option<Vec<(Ident, String)>> {
+    enumeration
+        .variants
+        .iter()
+        .map(|variant| match variant.fields {
+            Fields::Unit => Some((
+                variant.ident.clone(),
+                serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string()),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn serde_rename(attributes: &[Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attribute in attributes.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attribute.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                rename = Some(meta.value()?.parse::<LitStr>()?.value());
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+/// Drops `Copy` (a `String` is not `Copy`) and appends the catch-all variant.
+fn open(enumeration: &mut ItemEnum) {
+    for attribute in &mut enumeration.attrs {
+        if attribute.path().is_ident("derive")
+            && let Ok(list) = attribute.meta.require_list()
+        {
+            let kept: Vec<String> = list
+                .tokens
+                .to_string()
+                .split(',')
+                .map(|d| d.trim().to_string())
+                .filter(|d| d != "Copy" && !d.is_empty())
+                .collect();
+            let kept: proc_macro2::TokenStream =
+                kept.join(", ").parse().expect("derive paths reparse");
+            *attribute = syn::parse_quote! { #[derive(#kept)] };
+        }
+    }
+    enumeration.variants.push(syn::parse_quote! {
+        /// A value the spec does not list, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String)
+    });
+}
+
+fn is_replaced_impl(block: &syn::ItemImpl, values: &BTreeMap<Ident, Vec<(Ident, String)>>) -> bool {
+    let syn::Type::Path(self_type) = &*block.self_ty else {
+        return false;
+    };
+    let Some(name) = self_type.path.get_ident() else {
+        return false;
+    };
+    if !values.contains_key(name) {
+        return false;
+    }
+    let Some((trait_path, _)) = &block.trait_ else {
+        return false;
+    };
+    let last = trait_path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    matches!(last.as_str(), "Display" | "FromStr" | "TryFrom")
+}
+
+fn impls(name: &Ident, variants: &[(Ident, String)]) -> Vec<Item> {
+    let idents: Vec<&Ident> = variants.iter().map(|(ident, _)| ident).collect();
+    let texts: Vec<&String> = variants.iter().map(|(_, text)| text).collect();
+    let tokens = quote! {
+        impl #name {
+            /// The value as the server spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #texts,)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether the spec lists this value.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#texts => Self::#idents,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+    };
+    let file: File = syn::parse2(tokens).expect("the enum impls are valid Rust");
+    file.items
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn adds_unknown_and_replaces_conversions() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(Clone, Copy, Debug)]
+            pub enum State { #[serde(rename = "queued")] Queued, Running }
+            impl ::std::fmt::Display for State { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) } }
+            impl ::std::convert::TryFrom<&str> for State { type Error = (); fn try_from(v: &str) -> Result<Self, ()> { Err(()) } }
+            pub struct Other;
+        };
+        super::open_string_enums(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("#[derive(Clone, Debug)]"), "{text}");
+        assert!(text.contains("Unknown(::std::string::String)"));
+        assert!(text.contains("Self::Queued => \"queued\""));
+        assert!(text.contains("Self::Running => \"Running\""));
+        assert!(!text.contains("TryFrom<&str>"));
+        assert_eq!(
+            text.matches("impl ::std::fmt::Display for State").count(),
+            1
+        );
+        assert!(text.contains("pub struct Other"));
+    }
+}

@@ -1,0 +1,26 @@
+//! The hand-written runtime that storage-jobs-sdk's generated clients call: credentials whose
+//! secrets never print, the CSRF session some appliances need, TLS and timeout settings,
+//! pagination streams, comma-separated list parameters and vendor error display.
+//!
+//! Generated code stays thin and delegates here; everything here is unit-tested on its own.
+
+mod comma;
+mod connection;
+mod cookies;
+mod credentials;
+mod error;
+pub mod paginate;
+mod secret;
+pub mod serde_util;
+mod session;
+
+pub use comma::CommaSeparated;
+pub use connection::{ConfigError, ConnectionSettings, base_url as check_base_url};
+pub use credentials::Credential;
+pub use error::{ApiError, VendorError};
+pub use secret::Secret;
+pub use session::{Csrf, Rules, Session};
+
+/// Re-exported so generated crates and their users name one version of these crates.
+pub use futures;
+pub use reqwest;

@@ -1,0 +1,332 @@
+//! What a generated client carries besides its HTTP client: the credentials, the spec's
+//! per-operation rules, and for CSRF-protected APIs the token and cookies. The generated
+//! `ClientHooks` implementation calls [`Session::prepare`] and [`Session::execute`].
+
+use std::sync::Arc;
+
+use reqwest::header::{COOKIE, HeaderName, HeaderValue};
+use reqwest::{Method, Request, Response, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::cookies::Jar;
+use crate::credentials::Credential;
+use crate::error::ApiError;
+
+/// How an API protects itself against cross-site request forgery: a `GET` on `token_path`
+/// sets a cookie, whose value every other call sends back in a header and as the cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Csrf {
+    /// Path of the token endpoint, relative to the base URL, for example `/csrf`.
+    pub token_path: &'static str,
+    /// The `operationId` of that endpoint, which itself needs no token.
+    pub token_operation: &'static str,
+    /// The cookie that carries the token, for example `XSRF-TOKEN`.
+    pub cookie: &'static str,
+    /// The header that repeats it, for example `X-XSRF-TOKEN`.
+    pub header: &'static str,
+}
+
+/// The per-API rules a generated crate hands to its session.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rules {
+    /// Operations whose spec says they need no credentials (`security: []`).
+    pub anonymous_operations: &'static [&'static str],
+    /// `(operationId, parameter)` pairs of comma-separated list parameters.
+    pub comma_separated: &'static [(&'static str, &'static str)],
+    /// The CSRF scheme, if the API has one.
+    pub csrf: Option<Csrf>,
+}
+
+/// Credentials, rules and (for CSRF) shared token state of one client. Cloning a client
+/// shares the token and cookies. `Debug` shows no secret.
+#[derive(Clone, Debug)]
+pub struct Session {
+    credentials: Vec<Credential>,
+    rules: Rules,
+    jar: Arc<tokio::sync::Mutex<Jar>>,
+}
+
+/// The header progenitor adds to every request; no vendor API asks for it.
+const PROGENITOR_API_VERSION: &str = "api-version";
+
+impl Session {
+    /// A session that sends `credentials` on every operation its rules do not exempt.
+    pub fn new(credentials: Vec<Credential>, rules: Rules) -> Self {
+        Session {
+            credentials,
+            rules,
+            jar: Arc::default(),
+        }
+    }
+
+    /// Readies a request built by generated code: drops progenitor's `api-version` header,
+    /// sends list parameters with literal commas, adds the credentials and, for a
+    /// CSRF-protected API, the token (fetching it first if there is none yet).
+    pub async fn prepare(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        request: &mut Request,
+        operation: &str,
+    ) -> Result<(), String> {
+        request.headers_mut().remove(PROGENITOR_API_VERSION);
+        let commas: Vec<&str> = self
+            .rules
+            .comma_separated
+            .iter()
+            .filter(|(op, _)| *op == operation)
+            .map(|(_, name)| *name)
+            .collect();
+        if !commas.is_empty() {
+            crate::comma::unescape_commas(request.url_mut(), &commas);
+        }
+        if !self.rules.anonymous_operations.contains(&operation) {
+            for credential in &self.credentials {
+                credential.apply(request).map_err(|e| e.to_string())?;
+            }
+        }
+        if let Some(csrf) = self
+            .rules
+            .csrf
+            .filter(|csrf| csrf.token_operation != operation)
+        {
+            let mut jar = self.jar.lock().await;
+            if jar.get(csrf.cookie).is_none() {
+                self.fetch_token(http, base_url, csrf, &mut jar).await?;
+            }
+            apply_token(request, csrf, &jar)?;
+        }
+        Ok(())
+    }
+
+    /// Sends a prepared request. For a CSRF-protected API it keeps the cookies the server
+    /// sets, and when the server refuses the token (401 or 403) it fetches a fresh one and
+    /// sends the request once more.
+    pub async fn execute(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        request: Request,
+        operation: &str,
+    ) -> reqwest::Result<Response> {
+        let Some(csrf) = self.rules.csrf else {
+            return http.execute(request).await;
+        };
+        let retry = request.try_clone();
+        let response = http.execute(request).await?;
+        self.jar.lock().await.store(response.headers());
+        let refused = matches!(
+            response.status(),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        );
+        let (true, Some(mut retry), false) = (refused, retry, csrf.token_operation == operation)
+        else {
+            return Ok(response);
+        };
+        let mut jar = self.jar.lock().await;
+        jar.remove(csrf.cookie);
+        if self
+            .fetch_token(http, base_url, csrf, &mut jar)
+            .await
+            .is_err()
+        {
+            return Ok(response);
+        }
+        // Rebuild the cookies from scratch: the credentials' own, then the fresh jar.
+        retry.headers_mut().remove(COOKIE);
+        for credential in self
+            .credentials
+            .iter()
+            .filter(|c| matches!(c, Credential::Cookie { .. }))
+        {
+            if credential.apply(&mut retry).is_err() {
+                return Ok(response);
+            }
+        }
+        if apply_token(&mut retry, csrf, &jar).is_err() {
+            return Ok(response);
+        }
+        drop(jar);
+        let response = http.execute(retry).await?;
+        self.jar.lock().await.store(response.headers());
+        Ok(response)
+    }
+
+    /// `GET` on the token endpoint, with the credentials; keeps every cookie it sets.
+    async fn fetch_token(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        csrf: Csrf,
+        jar: &mut Jar,
+    ) -> Result<(), String> {
+        let url = Url::parse(&format!("{base_url}{}", csrf.token_path))
+            .map_err(|e| format!("csrf token url: {e}"))?;
+        let mut request = Request::new(Method::GET, url);
+        for credential in self
+            .credentials
+            .iter()
+            .filter(|c| !matches!(c, Credential::Cookie { .. }))
+        {
+            credential.apply(&mut request).map_err(|e| e.to_string())?;
+        }
+        jar.apply(request.headers_mut())
+            .map_err(|_| "csrf: a stored cookie cannot be sent".to_string())?;
+        let response = http
+            .execute(request)
+            .await
+            .map_err(|e| format!("csrf token: {}", e.without_url()))?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "csrf token: GET {} answered {}",
+                csrf.token_path,
+                response.status()
+            ));
+        }
+        jar.store(response.headers());
+        if jar.get(csrf.cookie).is_none() {
+            return Err(format!(
+                "csrf token: GET {} set no {} cookie",
+                csrf.token_path, csrf.cookie
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fetches `link` (an absolute path such as `/api/cluster/jobs?start.uuid=...`, or a URL on
+    /// the same origin as `base_url`) with this session's credentials and decodes the body:
+    /// `T` on success, `E` on an error status. Used to follow pagination links.
+    pub async fn get_json<T, E>(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        link: &str,
+        operation: &str,
+    ) -> Result<T, ApiError<E>>
+    where
+        T: DeserializeOwned,
+        E: DeserializeOwned,
+    {
+        let url = resolve_link(base_url, link).map_err(ApiError::Pagination)?;
+        let mut request = Request::new(Method::GET, url);
+        request.headers_mut().insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        self.prepare(http, base_url, &mut request, operation)
+            .await
+            .map_err(ApiError::Request)?;
+        let response = self
+            .execute(http, base_url, request, operation)
+            .await
+            .map_err(|e| ApiError::Transport(e.without_url()))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ApiError::Transport(e.without_url()))?;
+        if status.is_success() {
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
+                message: e.to_string(),
+            })
+        } else {
+            match serde_json::from_slice(&bytes) {
+                Ok(body) if status.is_client_error() || status.is_server_error() => {
+                    Err(ApiError::Vendor { status, body })
+                }
+                _ => Err(ApiError::Status { status }),
+            }
+        }
+    }
+}
+
+fn apply_token(request: &mut Request, csrf: Csrf, jar: &Jar) -> Result<(), String> {
+    let token = jar
+        .get(csrf.cookie)
+        .ok_or_else(|| format!("csrf: no {} cookie", csrf.cookie))?;
+    let mut value = HeaderValue::from_str(token)
+        .map_err(|_| "csrf: the token cannot be sent as a header".to_string())?;
+    value.set_sensitive(true);
+    let name = HeaderName::from_bytes(csrf.header.as_bytes())
+        .map_err(|_| format!("csrf: bad header name {}", csrf.header))?;
+    request.headers_mut().insert(name, value);
+    jar.apply(request.headers_mut())
+        .map_err(|_| "csrf: a stored cookie cannot be sent".to_string())
+}
+
+/// Resolves a pagination link against the base URL, refusing other origins so that
+/// credentials are never sent to a host the caller did not name.
+fn resolve_link(base_url: &str, link: &str) -> Result<Url, String> {
+    let base = Url::parse(base_url).map_err(|e| format!("base url: {e}"))?;
+    let url = if link.starts_with('/') {
+        base.join(link)
+    } else {
+        Url::parse(link).or_else(|_| base.join(link))
+    }
+    .map_err(|e| format!("link `{link}`: {e}"))?;
+    if url.origin() != base.origin() {
+        return Err(format!(
+            "link `{link}` leaves {}; not followed",
+            base.origin().ascii_serialization()
+        ));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_on_the_same_origin_only() {
+        let base = "https://cluster.example.com/api";
+        assert_eq!(
+            resolve_link(base, "/api/cluster/jobs?start.uuid=1&max_records=2")
+                .unwrap()
+                .as_str(),
+            "https://cluster.example.com/api/cluster/jobs?start.uuid=1&max_records=2"
+        );
+        assert!(resolve_link(base, "https://cluster.example.com/api/x").is_ok());
+        assert!(
+            resolve_link(base, "https://evil.example.com/api/x")
+                .unwrap_err()
+                .contains("not followed")
+        );
+        assert!(
+            resolve_link(base, "http://cluster.example.com/api/x").is_err(),
+            "a scheme change is another origin"
+        );
+    }
+
+    #[tokio::test]
+    async fn prepare_drops_api_version_and_adds_credentials() {
+        let session = Session::new(
+            vec![Credential::Header {
+                name: "X-Api-Key",
+                value: "k".into(),
+            }],
+            Rules {
+                anonymous_operations: &["open"],
+                ..Rules::default()
+            },
+        );
+        let http = reqwest::Client::new();
+        let mut request = Request::new(Method::GET, "http://h/x".parse().unwrap());
+        request
+            .headers_mut()
+            .insert(PROGENITOR_API_VERSION, HeaderValue::from_static("1"));
+        session
+            .prepare(&http, "http://h", &mut request, "closed")
+            .await
+            .unwrap();
+        assert!(request.headers().get(PROGENITOR_API_VERSION).is_none());
+        assert_eq!(request.headers()["x-api-key"], "k");
+        let mut open = Request::new(Method::GET, "http://h/x".parse().unwrap());
+        session
+            .prepare(&http, "http://h", &mut open, "open")
+            .await
+            .unwrap();
+        assert!(open.headers().get("x-api-key").is_none());
+        assert!(!format!("{session:?}").contains("\"k\""));
+    }
+}
