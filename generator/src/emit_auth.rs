@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::load::LoadedSpec;
-use crate::rust_names::{field_ident, type_name};
+use crate::rust_names::{field_ident, method_ident, type_name};
 use crate::walk;
 
 /// One way to authenticate: a variant of the generated `Credentials`.
@@ -83,12 +83,14 @@ pub fn csrf_settings(spec: &LoadedSpec, document: &Value) -> Result<Option<CsrfS
             _ => return Err(spec.error_at(&at, None, "x-csrf belongs on an apiKey header scheme")),
         };
         let path = operation.path;
+        // Hooks see progenitor's method name (`get_csrf_token`), not the operationId.
+        let token_method = method_ident(operation_id).to_string();
         return Ok(Some(CsrfSettings {
             managed: [name.clone(), cookie_scheme.to_string()].into(),
             tokens: quote! {
                 ::std::option::Option::Some(::storage_jobs_runtime::Csrf {
                     token_path: #path,
-                    token_operation: #operation_id,
+                    token_operation: #token_method,
                     cookie: #cookie,
                     header: #header,
                 })
@@ -209,7 +211,7 @@ fn anonymous_operations(document: &Value) -> Vec<String> {
                 .and_then(Value::as_array)
                 .is_some_and(Vec::is_empty)
         })
-        .filter_map(|o| o.id().map(str::to_string))
+        .filter_map(|o| o.id().map(|id| method_ident(id).to_string()))
         .collect()
 }
 
@@ -220,7 +222,7 @@ fn comma_separated(document: &Value) -> Vec<(String, String)> {
         for (_, parameter) in operation.parameters(document) {
             if parameter.get("x-comma-separated") == Some(&Value::Bool(true)) {
                 found.push((
-                    operation.id().unwrap_or_default().to_string(),
+                    method_ident(operation.id().unwrap_or_default()).to_string(),
                     parameter["name"].as_str().unwrap_or_default().to_string(),
                 ));
             }

@@ -123,6 +123,7 @@ fn stream_method(
         }
     };
     let method = method_ident(id);
+    let method_name = method.to_string();
     let stream = format_ident!("{}_stream", method);
     let builder_type = type_ident(id);
     let page_type = type_ident(&success);
@@ -197,7 +198,7 @@ fn stream_method(
                         }
                     },
                     move |link| async move {
-                        let page: types::#page_type = self.inner.get_json(&self.client, &self.baseurl, &link, #id).await?;
+                        let page: types::#page_type = self.inner.get_json(&self.client, &self.baseurl, &link, #method_name).await?;
                         let next = #next.cloned();
                         Ok((page.#items_field, next))
                     },

@@ -136,7 +136,11 @@ impl VisitMut for OneDocLinePerAttribute {
                         let mut line_attribute = attribute.clone();
                         // progenitor's call sketches are `ignore` doctests; as `text` they are
                         // shown the same and not counted as ignored tests.
-                        let line = if line.trim() == "```ignore" { "```text" } else { line };
+                        let line = if line.trim() == "```ignore" {
+                            "```text"
+                        } else {
+                            line
+                        };
                         let spaced = if line.is_empty() || line.starts_with(' ') {
                             line.to_string()
                         } else {

@@ -18,7 +18,7 @@ use crate::error::ApiError;
 pub struct Csrf {
     /// Path of the token endpoint, relative to the base URL, for example `/csrf`.
     pub token_path: &'static str,
-    /// The `operationId` of that endpoint, which itself needs no token.
+    /// The method name of that endpoint's operation, which itself needs no token.
     pub token_operation: &'static str,
     /// The cookie that carries the token, for example `XSRF-TOKEN`.
     pub cookie: &'static str,
@@ -29,9 +29,10 @@ pub struct Csrf {
 /// The per-API rules a generated crate hands to its session.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Rules {
-    /// Operations whose spec says they need no credentials (`security: []`).
+    /// Operations whose spec says they need no credentials (`security: []`), by the method
+    /// name progenitor gives them (it is what the hooks see as the operation).
     pub anonymous_operations: &'static [&'static str],
-    /// `(operationId, parameter)` pairs of comma-separated list parameters.
+    /// `(method name, parameter)` pairs of comma-separated list parameters.
     pub comma_separated: &'static [(&'static str, &'static str)],
     /// The CSRF scheme, if the API has one.
     pub csrf: Option<Csrf>,

@@ -34,7 +34,7 @@ pub const USER_AGENT: &str = concat!(
 /// What the spec says about its operations that the session needs to know.
 const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     anonymous_operations: &[],
-    comma_separated: &[("getClusterJobs", "fields"), ("getClusterJobs", "order_by")],
+    comma_separated: &[("get_cluster_jobs", "fields"), ("get_cluster_jobs", "order_by")],
     csrf: ::std::option::Option::None,
 };
 impl Client {

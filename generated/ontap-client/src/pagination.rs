@@ -34,7 +34,7 @@ impl Client {
             move |link| async move {
                 let page: types::JobResponse = self
                     .inner
-                    .get_json(&self.client, &self.baseurl, &link, "getClusterJobs")
+                    .get_json(&self.client, &self.baseurl, &link, "get_cluster_jobs")
                     .await?;
                 let next = ::std::option::Option::Some(&page)
                     .and_then(|value| value.links.as_ref())

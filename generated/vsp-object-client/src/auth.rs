@@ -33,7 +33,7 @@ const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     comma_separated: &[],
     csrf: ::std::option::Option::Some(::storage_jobs_runtime::Csrf {
         token_path: "/csrf",
-        token_operation: "getCsrfToken",
+        token_operation: "get_csrf_token",
         cookie: "XSRF-TOKEN",
         header: "X-XSRF-TOKEN",
     }),

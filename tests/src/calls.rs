@@ -1,0 +1,44 @@
+//! Helpers for client tests: a readable account of an operation's outcome, and the checks that
+//! every request must pass whatever the operation.
+
+use std::fmt::Debug;
+
+use progenitor_client::{Error, ResponseValue};
+use storage_jobs_runtime::{ApiError, VendorError};
+
+use crate::mock::Recorded;
+
+/// `Ok` with the decoded value, or the error as `ApiError` displays it plus the typed vendor
+/// body, if any.
+pub fn describe<T: Debug, E: VendorError + Debug>(
+    result: Result<ResponseValue<T>, Error<E>>,
+) -> String {
+    match result {
+        Ok(value) => format!("ok {}\n{:#?}", value.status(), value.into_inner()),
+        Err(error) => {
+            let error = ApiError::from(error);
+            format!("error {error}\nvendor body: {:#?}", error.vendor_body())
+        }
+    }
+}
+
+/// Checks every recorded request: progenitor's `api-version` header is gone, the User-Agent
+/// names the crate, and no header or body carries a secret it should not.
+pub fn assert_clean(requests: &[Recorded], crate_name: &str) {
+    assert!(!requests.is_empty(), "no request was recorded");
+    for request in requests {
+        assert_eq!(request.header("api-version"), None, "{request:?}");
+        let user_agent = request.header("user-agent").unwrap_or_default();
+        assert!(
+            user_agent.starts_with(&format!("{crate_name}/")),
+            "user-agent {user_agent}"
+        );
+    }
+}
+
+/// Asserts that no text in `outputs` contains `secret`.
+pub fn assert_secret_hidden(secret: &str, outputs: &[String]) {
+    for output in outputs {
+        assert!(!output.contains(secret), "the secret leaked into: {output}");
+    }
+}

@@ -1,0 +1,144 @@
+//! vspc-client over HTTP: the bearer token, every documented response, unknown fields, and
+//! `limit`/`offset` pagination over several pages.
+
+use std::fmt::Write;
+
+use futures::TryStreamExt;
+use serde_json::json;
+use tests::calls::{assert_clean, assert_secret_hidden, describe};
+use tests::mock::{MockServer, Scripted, documented_responses};
+use tests::workspace::APIS;
+use vspc_client::{Client, Credentials};
+
+const PATH: &str = "/infrastructure/backupServers/jobs/fileShareCopyJobs";
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.vspc-token";
+
+fn connect(server: &MockServer) -> Client {
+    Client::connect(
+        &server.url("/api/v3"),
+        Credentials::BearerAuth {
+            token: TOKEN.into(),
+        },
+    )
+    .unwrap()
+}
+
+fn job(n: u64) -> serde_json::Value {
+    json!({"instanceUid": format!("00000000-0000-4000-8000-{n:012}"), "retention": 28, "retentionUnit": "days"})
+}
+
+#[tokio::test]
+async fn every_documented_response_decodes() {
+    let spec = APIS[2].spec_json();
+    let server = MockServer::start().await;
+    let client = connect(&server);
+    let mut report = String::new();
+    for (status, example) in documented_responses(&spec, PATH, "get") {
+        let code: u16 = status.parse().unwrap();
+        server.script([example
+            .as_ref()
+            .map_or(Scripted::empty(code), |body| Scripted::json(code, body))]);
+        let outcome = describe(
+            client
+                .get_backup_server_file_share_copy_jobs()
+                .limit(100)
+                .offset(0)
+                .send()
+                .await,
+        );
+        let _ = writeln!(report, "== documented {status}\n{outcome}\n");
+    }
+    server.script([Scripted::empty(401)]);
+    let _ = writeln!(
+        report,
+        "== undocumented 401\n{}",
+        describe(client.get_backup_server_file_share_copy_jobs().send().await)
+    );
+    let requests = server.take();
+    assert_clean(&requests, "vspc-client");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    insta::assert_snapshot!("vspc_request", requests[0].render());
+    insta::assert_snapshot!("vspc_documented_responses", report);
+    assert_secret_hidden(TOKEN, &[format!("{client:?}"), report]);
+}
+
+#[tokio::test]
+async fn unknown_fields_are_ignored() {
+    let server = MockServer::start().await;
+    server.script([Scripted::json(
+        200,
+        &json!({"meta": {"pagingInfo": {"total": 1, "count": 1, "offset": 0}, "errors": null}, "data": [{"instanceUid": "732e9a7d-429e-46f3-9d87-97d703ae1814", "uniqueUid": "new-in-3.6", "_embedded": {}}]}),
+    )]);
+    let page = connect(&server)
+        .get_backup_server_file_share_copy_jobs()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    insta::assert_snapshot!("vspc_unknown_fields", format!("{page:#?}"));
+}
+
+#[tokio::test]
+async fn the_stream_pages_by_offset_with_the_callers_limit() {
+    let server = MockServer::start().await;
+    let page = |offset: u64, count: u64| {
+        Scripted::json(
+            200,
+            &json!({"meta": {"pagingInfo": {"total": 7, "count": count, "offset": offset}}, "data": (offset..offset + count).map(job).collect::<Vec<_>>()}),
+        )
+    };
+    server.script([page(0, 3), page(3, 3), page(6, 1)]);
+    let client = connect(&server);
+    let jobs: Vec<_> = client
+        .get_backup_server_file_share_copy_jobs_stream(|request| request.limit(3))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 7);
+    let uids: Vec<String> = jobs
+        .iter()
+        .map(|j| j.instance_uid.unwrap().to_string())
+        .collect();
+    assert_eq!(
+        uids.first().unwrap(),
+        "00000000-0000-4000-8000-000000000000"
+    );
+    assert_eq!(uids.last().unwrap(), "00000000-0000-4000-8000-000000000006");
+    let paths: Vec<String> = server
+        .take()
+        .into_iter()
+        .map(|r| r.path_and_query)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v3/infrastructure/backupServers/jobs/fileShareCopyJobs?limit=3&offset=0",
+            "/api/v3/infrastructure/backupServers/jobs/fileShareCopyJobs?limit=3&offset=3",
+            "/api/v3/infrastructure/backupServers/jobs/fileShareCopyJobs?limit=3&offset=6",
+        ],
+        "three pages, no request after the total is reached"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_page_is_the_streams_last_item() {
+    let server = MockServer::start().await;
+    server.script([
+        Scripted::json(200, &json!({"meta": {"pagingInfo": {"total": 4, "count": 2, "offset": 0}}, "data": [job(0), job(1)]})),
+        Scripted::empty(503),
+    ]);
+    let client = connect(&server);
+    let results: Vec<_> = futures::StreamExt::collect(
+        client.get_backup_server_file_share_copy_jobs_stream(|r| r.limit(2)),
+    )
+    .await;
+    assert_eq!(results.len(), 3);
+    assert!(results[0].is_ok() && results[1].is_ok());
+    assert_eq!(
+        results[2].as_ref().unwrap_err().to_string(),
+        "503 Service Unavailable"
+    );
+}
