@@ -24,10 +24,10 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Errors> {
             "missing `paths`: a spec needs at least one operation",
         ));
     }
-    references_resolve(spec, document, "", &mut errors);
+    references_resolve(spec, &mut errors);
     path_items_are_inline(spec, &mut errors);
     security_is_supported(spec, &mut errors);
-    names_are_distinct_in_rust(spec, document, "", &mut errors);
+    names_are_distinct_in_rust(spec, &mut errors);
     let operations = walk::operations(document);
     if operations.is_empty() && errors.is_empty() {
         errors.push(spec.error_at("/paths", None, "the spec has no operations"));
@@ -58,49 +58,25 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Errors> {
 }
 
 /// Every `$ref` is local (`#/...`) and points at something.
-fn references_resolve(spec: &LoadedSpec, value: &Value, pointer: &str, errors: &mut Vec<Error>) {
-    match value {
-        Value::Object(object) => {
-            if let Some(reference) = object.get("$ref") {
-                let at = format!("{pointer}/$ref");
-                match reference.as_str() {
-                    Some(local) if local.starts_with("#/") => {
-                        if spec.document.pointer(&local[1..]).is_none() {
-                            errors.push(spec.error_at(
-                                &at,
-                                None,
-                                format!("unresolved reference {local}"),
-                            ));
-                        }
-                    }
-                    Some(other) => errors.push(spec.error_at(
-                        &at,
-                        None,
-                        format!(
-                            "reference {other} is not local: put the schema under #/components"
-                        ),
-                    )),
-                    None => errors.push(spec.error_at(&at, None, "`$ref` must be a string")),
+fn references_resolve(spec: &LoadedSpec, errors: &mut Vec<Error>) {
+    for (pointer, object) in walk::mappings(&spec.document) {
+        let Some(reference) = object.get("$ref") else {
+            continue;
+        };
+        let at = format!("{pointer}/$ref");
+        match reference.as_str() {
+            Some(local) if local.starts_with("#/") => {
+                if spec.document.pointer(&local[1..]).is_none() {
+                    errors.push(spec.error_at(&at, None, format!("unresolved reference {local}")));
                 }
             }
-            for (key, child) in object {
-                if matches!(key.as_str(), "example" | "examples") || key.starts_with("x-") {
-                    continue;
-                }
-                references_resolve(
-                    spec,
-                    child,
-                    &format!("{pointer}/{}", escape_token(key)),
-                    errors,
-                );
-            }
+            Some(other) => errors.push(spec.error_at(
+                &at,
+                None,
+                format!("reference {other} is not local: put the schema under #/components"),
+            )),
+            None => errors.push(spec.error_at(&at, None, "`$ref` must be a string")),
         }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                references_resolve(spec, child, &format!("{pointer}/{index}"), errors);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -199,62 +175,40 @@ fn requirements_name_schemes(
 /// Properties become snake_case Rust fields and string enum values PascalCase variants; names
 /// that differ only in case or punctuation (`_links` and `Links`, `running` and `RUNNING`)
 /// would need the same Rust name.
-fn names_are_distinct_in_rust(
-    spec: &LoadedSpec,
-    value: &Value,
-    pointer: &str,
-    errors: &mut Vec<Error>,
-) {
-    match value {
-        Value::Object(object) => {
-            if let Some(Value::Object(properties)) = object.get("properties") {
-                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-                for name in properties.keys() {
-                    let field = snake_case(name);
-                    if let Some(first) = seen.get(&field) {
-                        errors.push(spec.error_at(
-                            &format!("{pointer}/properties/{}", escape_token(name)),
-                            None,
-                            format!("properties `{first}` and `{name}` both become the Rust field `{field}`"),
-                        ));
-                    } else {
-                        seen.insert(field, name);
-                    }
+fn names_are_distinct_in_rust(spec: &LoadedSpec, errors: &mut Vec<Error>) {
+    for (pointer, object) in walk::mappings(&spec.document) {
+        if let Some(Value::Object(properties)) = object.get("properties") {
+            let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+            for name in properties.keys() {
+                let field = snake_case(name);
+                if let Some(first) = seen.get(&field) {
+                    errors.push(spec.error_at(
+                        &format!("{pointer}/properties/{}", escape_token(name)),
+                        None,
+                        format!(
+                            "properties `{first}` and `{name}` both become the Rust field `{field}`"
+                        ),
+                    ));
+                } else {
+                    seen.insert(field, name);
                 }
-            }
-            if let Some(Value::Array(values)) = object.get("enum") {
-                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-                for text in values.iter().filter_map(Value::as_str) {
-                    let name = crate::rust_names::type_name(text);
-                    if let Some(first) = seen.get(&name) {
-                        errors.push(spec.error_at(
-                            &format!("{pointer}/enum"),
-                            None,
-                            format!("enum values `{first}` and `{text}` both become the Rust variant `{name}`"),
-                        ));
-                    } else {
-                        seen.insert(name, text);
-                    }
-                }
-            }
-            for (key, child) in object {
-                if matches!(key.as_str(), "example" | "examples") || key.starts_with("x-") {
-                    continue;
-                }
-                names_are_distinct_in_rust(
-                    spec,
-                    child,
-                    &format!("{pointer}/{}", escape_token(key)),
-                    errors,
-                );
             }
         }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                names_are_distinct_in_rust(spec, child, &format!("{pointer}/{index}"), errors);
+        if let Some(Value::Array(values)) = object.get("enum") {
+            let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+            for text in values.iter().filter_map(Value::as_str) {
+                let name = crate::rust_names::type_name(text);
+                if let Some(first) = seen.get(&name) {
+                    errors.push(spec.error_at(
+                        &format!("{pointer}/enum"),
+                        None,
+                        format!("enum values `{first}` and `{text}` both become the Rust variant `{name}`"),
+                    ));
+                } else {
+                    seen.insert(name, text);
+                }
             }
         }
-        _ => {}
     }
 }
 

@@ -109,3 +109,35 @@ pub fn resolve<'d>(document: &'d Value, value: &'d Value) -> Option<(String, &'d
 pub fn resolved<'d>(document: &'d Value, value: &'d Value) -> &'d Value {
     resolve(document, value).map_or(value, |(_, target)| target)
 }
+
+/// Every mapping in the document with its pointer, in document order, leaving out examples
+/// and vendor extensions (their contents are data, not spec).
+pub fn mappings(document: &Value) -> Vec<(String, &Map<String, Value>)> {
+    let mut found = Vec::new();
+    collect_mappings(document, String::new(), &mut found);
+    found
+}
+
+fn collect_mappings<'d>(
+    value: &'d Value,
+    pointer: String,
+    found: &mut Vec<(String, &'d Map<String, Value>)>,
+) {
+    match value {
+        Value::Object(object) => {
+            found.push((pointer.clone(), object));
+            for (key, child) in object {
+                if matches!(key.as_str(), "example" | "examples") || key.starts_with("x-") {
+                    continue;
+                }
+                collect_mappings(child, format!("{pointer}/{}", escape_token(key)), found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                collect_mappings(child, format!("{pointer}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}

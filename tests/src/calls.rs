@@ -6,7 +6,7 @@ use std::fmt::Debug;
 use progenitor_client::{Error, ResponseValue};
 use storage_jobs_runtime::{ApiError, VendorError};
 
-use crate::mock::Recorded;
+use crate::mock::{MockServer, Recorded, Scripted, documented_responses};
 
 /// `Ok` with the decoded value, or the error as `ApiError` displays it plus the typed vendor
 /// body, if any.
@@ -41,4 +41,30 @@ pub fn assert_secret_hidden(secret: &str, outputs: &[String]) {
     for output in outputs {
         assert!(!output.contains(secret), "the secret leaked into: {output}");
     }
+}
+
+/// Serves each documented response of an operation in turn (its example as the body, or no
+/// body) and reports what `call` makes of it, one section per status.
+pub async fn replay_documented<F, Fut>(
+    server: &MockServer,
+    spec: &serde_json::Value,
+    path: &str,
+    method: &str,
+    mut call: F,
+) -> String
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    let mut report = String::new();
+    for (status, example) in documented_responses(spec, path, method) {
+        let code: u16 = status
+            .parse()
+            .unwrap_or_else(|_| panic!("status `{status}` is not a number; replay it by hand"));
+        server.script([example
+            .as_ref()
+            .map_or(Scripted::empty(code), |body| Scripted::json(code, body))]);
+        report.push_str(&format!("== documented {status}\n{}\n\n", call().await));
+    }
+    report
 }

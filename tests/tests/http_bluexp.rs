@@ -3,8 +3,8 @@
 
 use bluexp_backup_client::{Client, Credentials};
 use serde_json::json;
-use tests::calls::{assert_clean, assert_secret_hidden, describe};
-use tests::mock::{MockServer, Scripted, documented_responses};
+use tests::calls::{assert_clean, assert_secret_hidden, describe, replay_documented};
+use tests::mock::{MockServer, Scripted};
 use tests::workspace::APIS;
 
 const PATH: &str = "/account/{accountId}/providers/cloudmanager_cbs/api/v1/restore/status";
@@ -26,23 +26,16 @@ async fn every_documented_response_decodes() {
     let spec = APIS[3].spec_json();
     let server = MockServer::start().await;
     let client = connect(&server);
-    let mut report = String::new();
-    for (status, example) in documented_responses(&spec, PATH, "get") {
-        let code: u16 = status.parse().unwrap();
-        server.script([example
-            .as_ref()
-            .map_or(Scripted::empty(code), |body| Scripted::json(code, body))]);
-        report.push_str(&format!(
-            "== documented {status}\n{}\n",
-            describe(
-                client
-                    .get_restore_status()
-                    .account_id("account-42")
-                    .send()
-                    .await
-            )
-        ));
-    }
+    let report = replay_documented(&server, &spec, PATH, "get", || async {
+        describe(
+            client
+                .get_restore_status()
+                .account_id("account-42")
+                .send()
+                .await,
+        )
+    })
+    .await;
     let requests = server.take();
     assert_clean(&requests, "bluexp-backup-client");
     assert_eq!(requests[0].header("authorization"), Some(TOKEN));

@@ -1,12 +1,10 @@
 //! hnas-client over HTTP: each credential as sent, every documented response decoded, and
 //! decoding that survives values and fields the document never listed.
 
-use std::fmt::Write;
-
 use hnas_client::{ApiError, Client, ConnectionSettings, Credentials};
 use serde_json::json;
-use tests::calls::{assert_clean, assert_secret_hidden, describe};
-use tests::mock::{MockServer, Scripted, documented_responses};
+use tests::calls::{assert_clean, assert_secret_hidden, describe, replay_documented};
+use tests::mock::{MockServer, Scripted};
 use tests::workspace::APIS;
 
 const PATH: &str = "/v9/storage/filesystems/{filesystemId}/clone-jobs";
@@ -27,21 +25,16 @@ async fn every_documented_response_decodes() {
             api_key: SECRET.into(),
         },
     );
-    let mut report = String::new();
-    for (status, example) in documented_responses(&spec, PATH, "get") {
-        let code: u16 = status.parse().unwrap();
-        server.script([example
-            .as_ref()
-            .map_or(Scripted::empty(code), |body| Scripted::json(code, body))]);
-        let outcome = describe(
+    let report = replay_documented(&server, &spec, PATH, "get", || async {
+        describe(
             client
                 .get_clone_jobs()
                 .filesystem_id(FILESYSTEM)
                 .send()
                 .await,
-        );
-        let _ = writeln!(report, "== documented {status}\n{outcome}\n");
-    }
+        )
+    })
+    .await;
     let requests = server.take();
     assert_clean(&requests, "hnas-client");
     for request in &requests {

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use futures::TryStreamExt;
 use serde_json::json;
-use tests::calls::{assert_clean, assert_secret_hidden, describe};
-use tests::mock::{MockServer, Scripted, documented_responses};
+use tests::calls::{assert_clean, assert_secret_hidden, describe, replay_documented};
+use tests::mock::{MockServer, Scripted};
 use tests::workspace::APIS;
 use vspc_client::{Client, Credentials};
 
@@ -32,22 +32,17 @@ async fn every_documented_response_decodes() {
     let spec = APIS[2].spec_json();
     let server = MockServer::start().await;
     let client = connect(&server);
-    let mut report = String::new();
-    for (status, example) in documented_responses(&spec, PATH, "get") {
-        let code: u16 = status.parse().unwrap();
-        server.script([example
-            .as_ref()
-            .map_or(Scripted::empty(code), |body| Scripted::json(code, body))]);
-        let outcome = describe(
+    let mut report = replay_documented(&server, &spec, PATH, "get", || async {
+        describe(
             client
                 .get_backup_server_file_share_copy_jobs()
                 .limit(100)
                 .offset(0)
                 .send()
                 .await,
-        );
-        let _ = writeln!(report, "== documented {status}\n{outcome}\n");
-    }
+        )
+    })
+    .await;
     server.script([Scripted::empty(401)]);
     let _ = writeln!(
         report,
