@@ -47,15 +47,18 @@ pub fn generate(spec: &LoadedSpec, lowered: &Value) -> Result<TokenStream, Error
     }
 }
 
-/// Runs progenitor; `Err` carries the message of a panic.
+/// Runs progenitor's client generator; `Err` carries the message of a panic.
 fn run_contained(
     openapi: &openapiv3::OpenAPI,
 ) -> Result<Result<TokenStream, progenitor::Error>, String> {
+    contained(|| Generator::new(&settings()).generate_tokens(openapi))
+}
+
+/// Runs `work` (a progenitor call), turning a panic into `Err` with its message.
+fn contained<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     install_quiet_hook();
     CONTAINING.with(|flag| flag.set(true));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings()).generate_tokens(openapi)
-    }));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(work));
     CONTAINING.with(|flag| flag.set(false));
     outcome.map_err(|payload| {
         payload
@@ -64,6 +67,24 @@ fn run_contained(
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "unknown panic".to_string())
     })
+}
+
+/// Generates progenitor's typed `httpmock` helpers for a lowered document, for the crate's
+/// `mock` feature.
+pub fn generate_mock(spec: &LoadedSpec, lowered: &Value) -> Result<TokenStream, Error> {
+    let openapi = load::to_openapi(spec, lowered)?;
+    match contained(|| Generator::new(&settings()).httpmock(&openapi, "crate")) {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(error)) => Err(spec.error_at("", None, format!("progenitor (httpmock): {error}"))),
+        Err(message) => Err(spec.error_at(
+            "",
+            None,
+            format!(
+                "progenitor (httpmock) panicked: {}",
+                message.lines().next().unwrap_or_default()
+            ),
+        )),
+    }
 }
 
 /// Wraps the process's panic hook once so that panics inside progenitor stay quiet; every

@@ -68,6 +68,18 @@ pub fn generate_crate(spec_path: &str, text: &str) -> Result<GeneratedCrate, Err
             format::module_file(spec_path, &pagination),
         );
     }
+    let mock = generate::generate_mock(&spec, &lowered)?;
+    let mock: syn::File = syn::parse2(mock).map_err(|e| {
+        spec.error_at(
+            "",
+            None,
+            format!("progenitor emitted mock code syn cannot parse: {e}"),
+        )
+    })?;
+    files.insert(
+        "src/mock.rs".to_string(),
+        format::module_file(spec_path, &postprocess::one_doc_line_per_attribute(mock)),
+    );
     files.insert(
         "src/client.rs".to_string(),
         format::module_file(spec_path, &modules.client),

@@ -112,6 +112,12 @@ fn null_collections_as_empty(types: &mut File) {
     }
 }
 
+/// Applies the doc-line split to a file that needs no other reshaping (the mock module).
+pub fn one_doc_line_per_attribute(mut file: File) -> File {
+    OneDocLinePerAttribute.visit_file_mut(&mut file);
+    file
+}
+
 fn file_of(items: Vec<Item>) -> File {
     File {
         shebang: None,

@@ -194,7 +194,16 @@ keywords = ["openapi", "client", "storage", "jobs"]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
-{dependency_lines}"#,
+{dependency_lines}httpmock = {{ workspace = true, optional = true }}
+regex = {{ workspace = true, optional = true }}
+
+[features]
+# Typed httpmock helpers (`mock` module) for downstream tests; off by default.
+mock = ["dep:httpmock", "dep:regex"]
+
+[package.metadata.docs.rs]
+all-features = true
+"#,
         spec = info.spec,
         name = info.name,
         title = toml_escape(info.title),
@@ -342,6 +351,7 @@ pub fn lib_rs(info: &CrateInfo<'_>) -> String {
 //!   [`Client::connect_with`] take [`Credentials`] and [`ConnectionSettings`].
 {pagination_doc}//! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
 //! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - `mock` (feature `mock`): typed `httpmock` helpers for testing code that uses this crate.
 //! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
 //!   with the vendor's code and message for display (`ApiError::from(error)`).
 //!
@@ -362,6 +372,13 @@ mod errors;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 pub mod builder;
+
+/// Typed [`httpmock`](https://docs.rs/httpmock) helpers: `MockServerExt` adds one method per
+/// operation to `httpmock::MockServer`, with typed request matchers and responses.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(clippy::all, missing_docs)]
+pub mod mock;
 
 /// Types used as operation parameters and responses.
 #[rustfmt::skip]

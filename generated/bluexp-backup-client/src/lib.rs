@@ -30,6 +30,7 @@
 //!   [`Client::connect_with`] take [`Credentials`] and [`ConnectionSettings`].
 //! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
 //! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - `mock` (feature `mock`): typed `httpmock` helpers for testing code that uses this crate.
 //! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
 //!   with the vendor's code and message for display (`ApiError::from(error)`).
 //!
@@ -50,6 +51,13 @@ mod errors;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 pub mod builder;
+
+/// Typed [`httpmock`](https://docs.rs/httpmock) helpers: `MockServerExt` adds one method per
+/// operation to `httpmock::MockServer`, with typed request matchers and responses.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(clippy::all, missing_docs)]
+pub mod mock;
 
 /// Types used as operation parameters and responses.
 #[rustfmt::skip]

@@ -30,6 +30,7 @@
 //! - `<method>_stream` methods on [`Client`]: every item of a paged listing, fetched lazily.
 //! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
 //! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - `mock` (feature `mock`): typed `httpmock` helpers for testing code that uses this crate.
 //! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
 //!   with the vendor's code and message for display (`ApiError::from(error)`).
 //!
@@ -54,6 +55,13 @@ mod pagination;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 pub mod builder;
+
+/// Typed [`httpmock`](https://docs.rs/httpmock) helpers: `MockServerExt` adds one method per
+/// operation to `httpmock::MockServer`, with typed request matchers and responses.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(clippy::all, missing_docs)]
+pub mod mock;
 
 /// Types used as operation parameters and responses.
 #[rustfmt::skip]
