@@ -1,0 +1,143 @@
+//! Hitachi VSP One Object: `GET /csrf` and `POST /v1/jobs/list` (page token in the body).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::Simulator;
+use crate::auth;
+use crate::faults::{answer, json};
+use crate::population::{Life, Outcome, Phase, Rng};
+
+const API: u64 = 2;
+const DEFAULT_PAGE_SIZE: u64 = 100;
+const MAX_PAGE_SIZE: u64 = 10_000;
+const STATES: [&str; 4] = [
+    "BATCH_REPLICATE",
+    "LIFECYCLE_UPDATE",
+    "METRIC_RECONCILIATION",
+    "TRIGGER_RECONCILIATION",
+];
+
+/// The routes.
+pub fn routes() -> Router<Arc<Simulator>> {
+    Router::new()
+        .route("/csrf", get(csrf))
+        .route("/v1/jobs/list", post(list))
+}
+
+/// Job `index` at simulated second `t`; its bucket is `bucket-{index % 10}`, its owner user
+/// `index % 3`.
+pub fn job(simulator: &Simulator, index: u64, t: f64) -> Value {
+    let mut rng = Rng::for_job(simulator.config.seed, API, index);
+    let life = Life::draw(&mut rng, -3600.0, 0.0);
+    let objects = rng.range(100.0, 1_000_000.0) as i64;
+    let job_type = *rng.pick(&STATES);
+    let (state, done) = match life.phase(t) {
+        Phase::Queued => ("EXAMINING", 0.0),
+        Phase::Running(fraction) if fraction < 0.5 => ("PROCESSING", fraction),
+        Phase::Running(fraction) => ("EXECUTING", fraction),
+        Phase::Done(Outcome::Success) => ("COMPLETE", 1.0),
+        Phase::Done(Outcome::Failure) => ("FAILED", 0.7),
+        Phase::Done(Outcome::Cancelled) => ("CANCELLED", 0.2),
+    };
+    let mut body = json!({
+        "jobId": {"id": index},
+        "jobState": state,
+        "jobType": job_type,
+        "startTime": simulator.clock.at(life.started).to_rfc3339(),
+        "jobParams": {"priority": if index.is_multiple_of(5) { "high" } else { "normal" }, "user": (index % 3).to_string()},
+        "jobStats": {"processed": (objects as f64 * done) as i64, "failed": if state == "FAILED" { 1 + objects / 1000 } else { 0 }},
+        "bucketName": format!("bucket-{}", index % 10),
+    });
+    if matches!(life.phase(t), Phase::Done(_)) {
+        body["completeTime"] = json!(simulator.clock.at(life.finished).to_rfc3339());
+    }
+    body
+}
+
+fn invalid(message: &str) -> Response {
+    json(
+        StatusCode::BAD_REQUEST,
+        &json!({"code": "InvalidRequest", "message": message, "details": ""}),
+    )
+}
+
+async fn csrf(State(simulator): State<Arc<Simulator>>) -> Response {
+    let token = simulator.csrf.issue();
+    (
+        StatusCode::OK,
+        [
+            (header::SET_COOKIE, format!("XSRF-TOKEN={token}; Path=/")),
+            (
+                header::SET_COOKIE,
+                format!("vertx-web.session=s-{token}; Path=/; HttpOnly"),
+            ),
+        ],
+    )
+        .into_response()
+}
+
+async fn list(
+    State(simulator): State<Arc<Simulator>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    if !auth::bearer(&headers) || !simulator.csrf.accepts(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let request: Value = if body.trim().is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_str(&body) {
+            Ok(value @ Value::Object(_)) => value,
+            _ => return invalid("the request body is not a JSON object"),
+        }
+    };
+    let page_size = match request.get("pageSize") {
+        None | Some(Value::Null) => DEFAULT_PAGE_SIZE,
+        Some(size) => match size.as_u64() {
+            Some(size @ 1..=MAX_PAGE_SIZE) => size,
+            _ => return invalid(&format!("pageSize must be between 1 and {MAX_PAGE_SIZE}")),
+        },
+    };
+    let start = match request.get("pageToken").and_then(Value::as_str) {
+        None | Some("") => 0,
+        Some(token) => match token
+            .strip_prefix('n')
+            .and_then(|n| u64::from_str_radix(n, 16).ok())
+        {
+            Some(index) => index,
+            None => return invalid("pageToken is not a token this server issued"),
+        },
+    };
+    let bucket = request.get("bucketName").and_then(Value::as_str);
+    let user = request.pointer("/userId/id").and_then(Value::as_u64);
+    let t = simulator.clock.now();
+    let mut jobs = Vec::new();
+    let mut index = start;
+    while index < simulator.config.jobs && (jobs.len() as u64) < page_size {
+        let bucket_matches = bucket.is_none_or(|b| b == format!("bucket-{}", index % 10));
+        let user_matches = user.is_none_or(|u| u == index % 3);
+        if bucket_matches && user_matches {
+            jobs.push(job(&simulator, index, t));
+        }
+        index += 1;
+    }
+    let token = if index < simulator.config.jobs {
+        format!("n{index:x}")
+    } else {
+        String::new()
+    };
+    answer(
+        &simulator.faults,
+        json!({"jobs": jobs, "pageToken": token}),
+        None,
+    )
+    .await
+}

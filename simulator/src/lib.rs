@@ -1,0 +1,116 @@
+//! A simulator of the five storage job APIs over real HTTP, for people without the appliances
+//! and for this workspace's own end-to-end tests and benchmarks.
+//!
+//! Each API is served at its vendor's own paths on one listener (they do not overlap), checks
+//! its documented credentials, answers its documented errors, and lists a seeded population of
+//! jobs that move through their states as simulated time passes.
+
+pub mod apis;
+pub mod auth;
+pub mod clock;
+pub mod faults;
+pub mod population;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Jobs per API.
+    pub jobs: u64,
+    /// Seed of the population (and of tokens and faults).
+    pub seed: u64,
+    /// Simulated seconds per real second; 0 freezes time.
+    pub time_scale: f64,
+    /// Fraction of requests that get a fault.
+    pub fault_rate: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            jobs: 1000,
+            seed: 42,
+            time_scale: 1.0,
+            fault_rate: 0.0,
+        }
+    }
+}
+
+/// The simulator's state, shared by every request.
+#[derive(Debug)]
+pub struct Simulator {
+    /// What it simulates.
+    pub config: Config,
+    /// Simulated time.
+    pub clock: clock::Clock,
+    /// VSP One Object's issued CSRF tokens.
+    pub csrf: auth::CsrfTokens,
+    /// Fault injection.
+    pub faults: faults::Faults,
+}
+
+impl Simulator {
+    /// A simulator whose clock starts now.
+    pub fn new(config: Config) -> Arc<Self> {
+        Arc::new(Simulator {
+            clock: clock::Clock::new(config.time_scale),
+            csrf: auth::CsrfTokens::new(config.seed),
+            faults: faults::Faults::new(config.fault_rate, config.seed),
+            config,
+        })
+    }
+}
+
+/// Every API's routes.
+pub fn router(simulator: Arc<Simulator>) -> Router {
+    Router::new()
+        .merge(apis::hnas::routes())
+        .merge(apis::vsp_object::routes())
+        .merge(apis::vspc::routes())
+        .merge(apis::bluexp::routes())
+        .merge(apis::ontap::routes())
+        .with_state(simulator)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    simulator: Arc<Simulator>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(simulator))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Where each API is, relative to the server's root, with its demo credentials, as the
+/// simulator prints them on start.
+pub fn endpoints() -> [(&'static str, &'static str, String); 5] {
+    use auth::*;
+    [
+        (
+            "hnas",
+            "",
+            format!(
+                "X-Api-Key: {API_KEY} (or basic {USER}/{PASSWORD}); file systems {}",
+                apis::hnas::FILESYSTEMS.join(", ")
+            ),
+        ),
+        (
+            "vsp-object",
+            "",
+            format!("Authorization: Bearer {TOKEN}; GET /csrf for the CSRF token"),
+        ),
+        ("vspc", "/api/v3", format!("Authorization: Bearer {TOKEN}")),
+        (
+            "bluexp-backup",
+            "",
+            format!("authorization: Bearer {TOKEN}, x-agent-id: {AGENT_ID}; account {ACCOUNT}"),
+        ),
+        ("ontap", "/api", format!("basic {USER}/{PASSWORD}")),
+    ]
+}
