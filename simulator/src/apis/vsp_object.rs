@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
@@ -70,15 +70,16 @@ fn invalid(message: &str) -> Response {
 
 async fn csrf(State(simulator): State<Arc<Simulator>>) -> Response {
     let token = simulator.csrf.issue();
+    // `AppendHeaders`: a plain header array would keep only the last `Set-Cookie`.
     (
         StatusCode::OK,
-        [
+        AppendHeaders([
             (header::SET_COOKIE, format!("XSRF-TOKEN={token}; Path=/")),
             (
                 header::SET_COOKIE,
                 format!("vertx-web.session=s-{token}; Path=/; HttpOnly"),
             ),
-        ],
+        ]),
     )
         .into_response()
 }
