@@ -22,6 +22,15 @@ pub fn optional_ref<'d>(
     let mut current = walk::resolved(document, schema);
     for token in pointer.split('/').skip(1) {
         let property = unescape_token(token);
+        // An index into an array (`/errors/0/message`): typify's `Vec`, read with `get`.
+        if let (Ok(index), Some("array")) = (
+            property.parse::<usize>(),
+            current.get("type").and_then(Value::as_str),
+        ) {
+            expression = quote! { #expression.and_then(|value| value.get(#index)) };
+            current = walk::resolved(document, current.get("items").unwrap_or(&Value::Null));
+            continue;
+        }
         let Some(child) = current.get("properties").and_then(|p| p.get(&property)) else {
             return Err(format!(
                 "`{pointer}`: no property `{property}` in the schema"
@@ -85,6 +94,14 @@ mod tests {
             optional_ref(&document, page, quote!(page), "/nope")
                 .unwrap_err()
                 .contains("no property `nope`")
+        );
+        let (indexed, _) = optional_ref(&document, page, quote!(page), "/data/0").unwrap();
+        assert!(
+            indexed
+                .to_string()
+                .replace(' ', "")
+                .ends_with(".map(|value|&value.data).and_then(|value|value.get(0usize))"),
+            "{indexed}"
         );
     }
 }

@@ -51,6 +51,9 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self) -> Self {
+            Self(self.0.status(401u16))
+        }
     }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that

@@ -51,7 +51,7 @@ impl<'a> GetBackupServerFileShareCopyJobs<'a> {
         self,
     ) -> Result<
         ResponseValue<types::BackupServerFileShareCopyJobCollection>,
-        Error<()>,
+        Error<types::ErrorResponse>,
     > {
         let Self { client, limit, offset } = self;
         let limit = limit.map_err(Error::InvalidRequest)?;
@@ -86,6 +86,12 @@ impl<'a> GetBackupServerFileShareCopyJobs<'a> {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -13,7 +13,10 @@ impl Client {
         &'a self,
         configure: F,
     ) -> impl Stream<
-        Item = ::std::result::Result<types::BackupServerFileShareCopyJob, ApiError<()>>,
+        Item = ::std::result::Result<
+            types::BackupServerFileShareCopyJob,
+            ApiError<types::ErrorResponse>,
+        >,
     > + 'a
     where
         F: Fn(

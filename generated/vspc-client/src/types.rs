@@ -50,6 +50,18 @@ impl BackupServerFileShareCopyJobCollection {
         Default::default()
     }
 }
+/// Body of an error response.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ErrorResponse {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
+    pub errors: ::std::vec::Vec<ResponseError>,
+}
+impl ErrorResponse {
+    pub fn builder() -> builder::ErrorResponse {
+        Default::default()
+    }
+}
 /// Where this page sits in the whole collection.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PagingInformation {
@@ -66,6 +78,96 @@ pub struct PagingInformation {
 impl PagingInformation {
     pub fn builder() -> builder::PagingInformation {
         Default::default()
+    }
+}
+/// One error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ResponseError {
+    /// The error code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<i32>,
+    /// What went wrong.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// The kind of error.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<ResponseErrorType>,
+}
+impl ResponseError {
+    pub fn builder() -> builder::ResponseError {
+        Default::default()
+    }
+}
+/// The kind of error.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ResponseErrorType {
+    #[serde(rename = "transport")]
+    Transport,
+    #[serde(rename = "logical")]
+    Logical,
+    #[serde(rename = "retryableLogical")]
+    RetryableLogical,
+    #[serde(rename = "security")]
+    Security,
+    #[serde(rename = "unspecified")]
+    Unspecified,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl ResponseErrorType {
+    /// The value as the server spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Transport => "transport",
+            Self::Logical => "logical",
+            Self::RetryableLogical => "retryableLogical",
+            Self::Security => "security",
+            Self::Unspecified => "unspecified",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::fmt::Display for ResponseErrorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for ResponseErrorType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::convert::From<&str> for ResponseErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "transport" => Self::Transport,
+            "logical" => Self::Logical,
+            "retryableLogical" => Self::RetryableLogical,
+            "security" => Self::Security,
+            "unspecified" => Self::Unspecified,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ResponseErrorType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
     }
 }
 /// Metadata of a collection response.
@@ -276,6 +378,45 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
+    pub struct ErrorResponse {
+        errors: ::std::result::Result<
+            ::std::vec::Vec<super::ResponseError>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ErrorResponse {
+        fn default() -> Self {
+            Self {
+                errors: Ok(Default::default()),
+            }
+        }
+    }
+    impl ErrorResponse {
+        pub fn errors<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::ResponseError>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.errors = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for errors: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ErrorResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { errors: value.errors? })
+        }
+    }
+    impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
+        fn from(value: super::ErrorResponse) -> Self {
+            Self { errors: Ok(value.errors) }
+        }
+    }
+    #[derive(Clone, Debug)]
     pub struct PagingInformation {
         count: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
         offset: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
@@ -340,6 +481,82 @@ pub mod builder {
                 count: Ok(value.count),
                 offset: Ok(value.offset),
                 total: Ok(value.total),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ResponseError {
+        code: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+        message: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<super::ResponseErrorType>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ResponseError {
+        fn default() -> Self {
+            Self {
+                code: Ok(Default::default()),
+                message: Ok(Default::default()),
+                type_: Ok(Default::default()),
+            }
+        }
+    }
+    impl ResponseError {
+        pub fn code<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i32>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.code = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for code: {e}"));
+            self
+        }
+        pub fn message<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.message = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for message: {e}")
+                });
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::ResponseErrorType>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ResponseError> for super::ResponseError {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ResponseError,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                code: value.code?,
+                message: value.message?,
+                type_: value.type_?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ResponseError> for ResponseError {
+        fn from(value: super::ResponseError) -> Self {
+            Self {
+                code: Ok(value.code),
+                message: Ok(value.message),
+                type_: Ok(value.type_),
             }
         }
     }

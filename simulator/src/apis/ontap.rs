@@ -216,27 +216,24 @@ fn parse(query: Vec<(String, String)>) -> Result<Request, (String, String)> {
                 )
             }
             "order_by" => {
+                // Clauses naming a field jobs do not have are ignored, as are unknown
+                // directions (ascending is the default): the spec allows any strings here.
                 for clause in value.split(',').filter(|c| !c.trim().is_empty()) {
                     let mut words = clause.split_whitespace();
                     let field = words.next().unwrap_or_default().to_string();
-                    let descending = match words.next() {
-                        None | Some("asc") => false,
-                        Some("desc") => true,
-                        Some(_) => {
-                            return Err(bad("order_by", "the direction must be asc or desc"));
-                        }
-                    };
-                    if !FILTERABLE.contains(&field.as_str()) {
-                        return Err(bad("order_by", &format!("cannot order by {field}")));
+                    let descending = words.next() == Some("desc");
+                    if FILTERABLE.contains(&field.as_str()) {
+                        request.order_by.push((field, descending));
                     }
-                    request.order_by.push((field, descending));
                 }
             }
             "max_records" => {
-                let n: usize = value
+                // Any integer is valid; fewer than one record per page means one.
+                let n: i64 = value
                     .parse()
                     .map_err(|_| bad("max_records", "not a number"))?;
-                request.max_records = n.max(1);
+                let n = usize::try_from(n.max(1)).unwrap_or(usize::MAX);
+                request.max_records = n;
                 request.max_records_given = Some(n);
                 continue;
             }

@@ -68,6 +68,27 @@ fn invalid(message: &str) -> Response {
     )
 }
 
+/// The first field of the request body whose type is not the spec's (`null` included: the
+/// spec makes none of them nullable), described.
+fn type_problem(request: &Value) -> Option<String> {
+    let wrong = |field: &str, expected: &str, ok: fn(&Value) -> bool| {
+        request
+            .get(field)
+            .filter(|v| !ok(v))
+            .map(|_| format!("{field} must be {expected}"))
+    };
+    wrong("bucketName", "a string", Value::is_string)
+        .or_else(|| wrong("pageToken", "a string", Value::is_string))
+        .or_else(|| wrong("pageSize", "an integer", |v| v.is_i64() || v.is_u64()))
+        .or_else(|| {
+            wrong("userId", "an object with a 32-bit integer id", |v| {
+                v.get("id")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|id| i32::try_from(id).is_ok())
+            })
+        })
+}
+
 async fn csrf(State(simulator): State<Arc<Simulator>>) -> Response {
     let token = simulator.csrf.issue();
     // `AppendHeaders`: a plain header array would keep only the last `Set-Cookie`.
@@ -92,30 +113,32 @@ async fn list(
     if !auth::bearer(&headers) || !simulator.csrf.accepts(&headers) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let request: Value = if body.trim().is_empty() {
-        json!({})
-    } else {
-        match serde_json::from_str(&body) {
-            Ok(value @ Value::Object(_)) => value,
-            _ => return invalid("the request body is not a JSON object"),
-        }
+    // The body is required (vsp-object-4); `{}` lists everything. The page documents the body
+    // as `*/*`, so YAML is read too (a superset of JSON, so one parser reads both).
+    let request: Value = match serde_yaml::from_str(&body) {
+        Ok(value @ Value::Object(_)) => value,
+        _ => return invalid("the request body must be a JSON object"),
     };
+    // A page size of 0 (or none) means the server's default, as the page's own example uses.
     let page_size = match request.get("pageSize") {
         None | Some(Value::Null) => DEFAULT_PAGE_SIZE,
-        Some(size) => match size.as_u64() {
-            Some(size @ 1..=MAX_PAGE_SIZE) => size,
-            _ => return invalid(&format!("pageSize must be between 1 and {MAX_PAGE_SIZE}")),
+        Some(size) => match size.as_i64() {
+            Some(0) => DEFAULT_PAGE_SIZE,
+            Some(size @ 1..) => (size as u64).min(MAX_PAGE_SIZE),
+            _ => return invalid("pageSize must not be negative"),
         },
     };
+    if let Some(problem) = type_problem(&request) {
+        return invalid(&problem);
+    }
+    // A token this server did not issue lists nothing: an empty last page, as after the end of
+    // whatever listing it came from.
     let start = match request.get("pageToken").and_then(Value::as_str) {
         None | Some("") => 0,
-        Some(token) => match token
+        Some(token) => token
             .strip_prefix('n')
             .and_then(|n| u64::from_str_radix(n, 16).ok())
-        {
-            Some(index) => index,
-            None => return invalid("pageToken is not a token this server issued"),
-        },
+            .unwrap_or(simulator.config.jobs),
     };
     let bucket = request.get("bucketName").and_then(Value::as_str);
     let user = request.pointer("/userId/id").and_then(Value::as_u64);

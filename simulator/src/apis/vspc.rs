@@ -37,21 +37,21 @@ pub fn job(simulator: &Simulator, index: u64) -> Value {
     })
 }
 
-/// VSPC's error envelope.
+/// VSPC's error body.
 fn error(status: StatusCode, message: &str) -> Response {
     json(
         status,
-        &json!({"meta": {"errors": [{"message": message, "type": "logical", "code": status.as_u16()}]}, "data": null}),
+        &json!({"errors": [{"message": message, "type": "logical", "code": status.as_u16()}]}),
     )
 }
 
 /// A numeric query parameter, or the reason it is not one.
-fn number(query: &HashMap<String, String>, name: &str, default: i64) -> Result<i64, String> {
+fn number(query: &HashMap<String, String>, name: &str, default: i32) -> Result<i32, String> {
     match query.get(name) {
         None => Ok(default),
         Some(text) => text
             .parse()
-            .map_err(|_| format!("{name} must be an integer")),
+            .map_err(|_| format!("{name} must be a 32-bit integer")),
     }
 }
 
