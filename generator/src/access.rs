@@ -27,7 +27,11 @@ pub fn optional_ref<'d>(
             property.parse::<usize>(),
             current.get("type").and_then(Value::as_str),
         ) {
-            expression = quote! { #expression.and_then(|value| value.get(#index)) };
+            expression = if index == 0 {
+                quote! { #expression.and_then(|value| value.first()) }
+            } else {
+                quote! { #expression.and_then(|value| value.get(#index)) }
+            };
             current = walk::resolved(document, current.get("items").unwrap_or(&Value::Null));
             continue;
         }
@@ -100,7 +104,7 @@ mod tests {
             indexed
                 .to_string()
                 .replace(' ', "")
-                .ends_with(".map(|value|&value.data).and_then(|value|value.get(0usize))"),
+                .ends_with(".map(|value|&value.data).and_then(|value|value.first())"),
             "{indexed}"
         );
     }

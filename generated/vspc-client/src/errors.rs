@@ -6,14 +6,14 @@ impl storage_jobs_runtime::VendorError for types::ErrorResponse {
     fn code(&self) -> ::std::option::Option<::std::string::String> {
         ::std::option::Option::Some(&self)
             .map(|value| &value.errors)
-            .and_then(|value| value.get(0usize))
+            .and_then(|value| value.first())
             .and_then(|value| value.code.as_ref())
             .map(|value| value.to_string())
     }
     fn message(&self) -> ::std::option::Option<::std::string::String> {
         ::std::option::Option::Some(&self)
             .map(|value| &value.errors)
-            .and_then(|value| value.get(0usize))
+            .and_then(|value| value.first())
             .and_then(|value| value.message.as_ref())
             .map(|value| value.to_string())
     }
