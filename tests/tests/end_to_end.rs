@@ -403,3 +403,50 @@ fn reqwest_client() -> storage_jobs_runtime::reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     storage_jobs_runtime::reqwest::Client::new()
 }
+
+/// `--fault-rate 1`: every answer is a fault, and each kind reaches the caller as a typed
+/// error (a server error with the vendor's body, a cut body as a decode error) or, when slow,
+/// as the normal answer.
+#[tokio::test]
+async fn injected_faults_reach_the_caller_as_typed_errors() {
+    let (base, _) = start(Config {
+        jobs: 20,
+        seed: 3,
+        time_scale: 0.0,
+        fault_rate: 1.0,
+    })
+    .await;
+    let client = ontap_client::Client::connect(
+        &format!("{base}/api"),
+        ontap_client::Credentials::BasicAuth {
+            username: auth::USER.into(),
+            password: auth::PASSWORD.into(),
+        },
+    )
+    .unwrap();
+    let (mut server_errors, mut cut_bodies, mut slow_successes) = (0, 0, 0);
+    for _ in 0..12 {
+        match client
+            .get_cluster_jobs()
+            .send()
+            .await
+            .map_err(ontap_client::ApiError::from)
+        {
+            Ok(_) => slow_successes += 1,
+            Err(ontap_client::ApiError::Vendor { status, body }) => {
+                assert_eq!(status, 500);
+                assert!(body.error.is_some());
+                server_errors += 1;
+            }
+            Err(ontap_client::ApiError::Decode { .. }) => cut_bodies += 1,
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+        if server_errors > 0 && cut_bodies > 0 && slow_successes > 0 {
+            break;
+        }
+    }
+    assert!(
+        server_errors > 0 && cut_bodies > 0 && slow_successes > 0,
+        "{server_errors} {cut_bodies} {slow_successes}"
+    );
+}
