@@ -81,7 +81,17 @@ impl<E: VendorError> fmt::Display for ApiError<E> {
             }
             ApiError::Status { status } => write!(f, "{status}"),
             ApiError::Decode { message } => write!(f, "response did not decode: {message}"),
-            ApiError::Transport(error) => write!(f, "transport: {error}"),
+            ApiError::Transport(error) => {
+                // reqwest's own message is generic ("error sending request"); the reason
+                // (refused, timed out, certificate not trusted) is further down the chain.
+                write!(f, "transport: {error}")?;
+                let mut source = std::error::Error::source(error);
+                while let Some(cause) = source {
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
             ApiError::Request(message) => write!(f, "request: {message}"),
             ApiError::Pagination(message) => write!(f, "pagination: {message}"),
         }

@@ -6,6 +6,7 @@
 
 use std::future::Future;
 
+use futures::future::{Either, ready};
 use futures::stream::{self, Stream, TryStreamExt};
 
 use crate::error::ApiError;
@@ -127,14 +128,14 @@ where
 {
     let mut first = Some(first);
     pages(None::<String>, move |link| {
-        let request: std::pin::Pin<Box<dyn Future<Output = _> + 'a>> = match (link, first.take()) {
-            (Some(link), _) => Box::pin(follow(link)),
-            (None, Some(first)) => Box::pin(first()),
-            (None, None) => Box::pin(async {
-                Err(ApiError::Pagination(
-                    "the first page was requested twice".into(),
-                ))
-            }),
+        // `Either` rather than a boxed future, so the stream is `Send` whenever the caller's
+        // futures are.
+        let request = match (link, first.take()) {
+            (Some(link), _) => Either::Left(Either::Right(follow(link))),
+            (None, Some(first)) => Either::Left(Either::Left(first())),
+            (None, None) => Either::Right(ready(Err(ApiError::Pagination(
+                "the first page was requested twice".into(),
+            )))),
         };
         async move {
             let (items, next) = request.await?;

@@ -8,7 +8,18 @@ use generator::regen::SOURCES;
 use tests::workspace::root;
 
 /// Directories of hand-written Rust whose every file must open with a `//!` line.
-const HAND_WRITTEN: [&str; 4] = ["generator/src", "xtask/src", "tests/src", "tests/tests"];
+const HAND_WRITTEN: [&str; 10] = [
+    "generator/src",
+    "generator/benches",
+    "xtask/src",
+    "tests/src",
+    "tests/tests",
+    "storage-jobs-runtime/src",
+    "simulator/src",
+    "jobs/src",
+    "storage-jobs/src",
+    "storage-jobs/tests",
+];
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();

@@ -1,0 +1,29 @@
+//! One view of every job across Hitachi NAS, VSP One Object, Veeam Service Provider Console,
+//! BlueXP backup and ONTAP: a normalized [`Job`], and a [`JobSource`] per generated client
+//! that lists through the client's pagination streams.
+//!
+//! # States
+//!
+//! Each vendor's states map onto [`State`] as follows; anything else becomes
+//! [`State::Unknown`] with the raw value (the test `state_mapping_table` checks this table).
+//!
+//! | vendor | queued | running | paused | succeeded | failed | cancelled |
+//! |---|---|---|---|---|---|---|
+//! | HNAS | `QUEUED` | `RUNNING`, `ABORTING` | | `FINISHED` | `ERRORED` | `ABORTED` |
+//! | VSP One Object | | `EXAMINING`, `PROCESSING`, `EXECUTING` | | `COMPLETE` | `FAILED` | `CANCELLED` |
+//! | VSPC | | | | | | |
+//! | BlueXP backup | `Queued`, `Pending` | `Running`, `In Progress`, `InProgress` | | `Completed`, `Complete`, `Success`, `Succeeded` | `Failed`, `Failure`, `Error` | `Aborted`, `Cancelled`, `Canceled` |
+//! | ONTAP | `queued` | `running` | `paused` | `success` | `failure` | |
+//!
+//! HNAS `INVALID` is `Unknown("INVALID")`. VSPC file share copy jobs are configurations that
+//! report no state: `Unknown("not reported")`. BlueXP statuses are free text, matched without
+//! regard to case.
+
+mod job;
+mod sources;
+
+pub use job::{Job, State, Vendor};
+pub use sources::{
+    BluexpBackupSource, HnasSource, JobSource, OntapSource, SourceError, VspObjectSource,
+    VspcSource,
+};

@@ -1,0 +1,170 @@
+//! Turns configured systems into job sources: credentials read from their sources, TLS
+//! settings applied, the right generated client connected. A misconfigured system becomes an
+//! error for its own row, never a failure of the whole run.
+
+use std::time::Duration;
+
+use jobs::{
+    BluexpBackupSource, HnasSource, JobSource, OntapSource, Vendor, VspObjectSource, VspcSource,
+};
+use ontap_client::ConnectionSettings;
+
+use crate::config::{Credentials, Source, SystemConfig};
+
+/// One system, ready to query (or the reason it is not).
+pub struct Prepared {
+    /// The configured name.
+    pub name: String,
+    /// Which API it speaks, if the kind is known.
+    pub vendor: Option<Vendor>,
+    /// How long it may take.
+    pub timeout: Duration,
+    /// The source, or why it could not be built.
+    pub source: Result<Box<dyn JobSource>, String>,
+}
+
+/// Prepares every configured system.
+pub fn prepare(systems: &[SystemConfig], default_timeout: u64) -> Vec<Prepared> {
+    systems
+        .iter()
+        .map(|system| Prepared {
+            name: system.name.clone(),
+            vendor: Vendor::from_name(&system.kind),
+            timeout: system.timeout(default_timeout),
+            source: build(system).map_err(|reason| format!("misconfigured: {reason}")),
+        })
+        .collect()
+}
+
+fn settings(system: &SystemConfig) -> Result<ConnectionSettings, String> {
+    let mut settings = ConnectionSettings::new().timeout(system.timeout(60));
+    if let Some(ca_file) = &system.tls.ca_file {
+        let pem = std::fs::read(ca_file)
+            .map_err(|e| format!("tls.ca_file {}: {e}", ca_file.display()))?;
+        settings = settings
+            .add_root_certificates_pem(&pem)
+            .map_err(|e| format!("tls.ca_file {}: {e}", ca_file.display()))?;
+    }
+    if system.tls.danger_accept_invalid_certificates {
+        settings = settings.danger_accept_invalid_certificates();
+    }
+    Ok(settings)
+}
+
+fn field(value: &Option<Source>, name: &str, secret: bool) -> Result<Option<String>, String> {
+    value
+        .as_ref()
+        .map(|source| source.read(name, secret))
+        .transpose()
+}
+
+fn required(value: &Option<Source>, name: &str, secret: bool) -> Result<String, String> {
+    field(value, name, secret)?.ok_or_else(|| format!("credentials need `{name}`"))
+}
+
+/// Builds the source of one system.
+pub fn build(system: &SystemConfig) -> Result<Box<dyn JobSource>, String> {
+    let settings = settings(system)?;
+    let c: &Credentials = &system.credentials;
+    let name = system.name.clone();
+    let url = system.url.as_str();
+    let source: Box<dyn JobSource> = match Vendor::from_name(&system.kind)
+        .ok_or_else(|| format!("unknown kind `{}`", system.kind))?
+    {
+        Vendor::Hnas => {
+            use hnas_client::Credentials as C;
+            let credentials = if let Some(key) = field(&c.api_key, "api_key", true)? {
+                C::ApiKey {
+                    api_key: key.into(),
+                }
+            } else if c.username.is_some() {
+                C::BasicAuth {
+                    username: required(&c.username, "username", false)?,
+                    password: required(&c.password, "password", true)?.into(),
+                }
+            } else if c.subsystem_user.is_some() {
+                C::XSubsystemUserAndXSubsystemPassword {
+                    x_subsystem_user: required(&c.subsystem_user, "subsystem_user", true)?.into(),
+                    x_subsystem_password: required(
+                        &c.subsystem_password,
+                        "subsystem_password",
+                        true,
+                    )?
+                    .into(),
+                }
+            } else {
+                return Err("credentials need `api_key`, or `username` and `password`, or `subsystem_user` and `subsystem_password`".into());
+            };
+            if system.filesystems.is_empty() {
+                return Err(
+                    "hnas needs `filesystems`, the file system IDs whose clone jobs to list".into(),
+                );
+            }
+            let client = hnas_client::Client::connect_with(url, credentials, &settings)
+                .map_err(|e| e.to_string())?;
+            Box::new(HnasSource {
+                system: name,
+                client,
+                filesystems: system.filesystems.clone(),
+            })
+        }
+        Vendor::VspObject => {
+            let credentials = vsp_object_client::Credentials::BearerAuth {
+                token: required(&c.token, "token", true)?.into(),
+            };
+            let client = vsp_object_client::Client::connect_with(url, credentials, &settings)
+                .map_err(|e| e.to_string())?;
+            Box::new(VspObjectSource {
+                system: name,
+                client,
+            })
+        }
+        Vendor::Vspc => {
+            let credentials = vspc_client::Credentials::BearerAuth {
+                token: required(&c.token, "token", true)?.into(),
+            };
+            let client = vspc_client::Client::connect_with(url, credentials, &settings)
+                .map_err(|e| e.to_string())?;
+            Box::new(VspcSource {
+                system: name,
+                client,
+            })
+        }
+        Vendor::BluexpBackup => {
+            let token = required(&c.token, "token", true)?;
+            let user_token = if token.starts_with("Bearer ") {
+                token
+            } else {
+                format!("Bearer {token}")
+            };
+            let credentials = bluexp_backup_client::Credentials::UserTokenAndAgentId {
+                user_token: user_token.into(),
+                agent_id: required(&c.agent_id, "agent_id", true)?.into(),
+            };
+            let account = system
+                .account
+                .clone()
+                .ok_or("bluexp-backup needs `account`, the BlueXP account ID")?;
+            let client = bluexp_backup_client::Client::connect_with(url, credentials, &settings)
+                .map_err(|e| e.to_string())?;
+            Box::new(BluexpBackupSource {
+                system: name,
+                client,
+                account,
+            })
+        }
+        Vendor::Ontap => {
+            let credentials = ontap_client::Credentials::BasicAuth {
+                username: required(&c.username, "username", false)?,
+                password: required(&c.password, "password", true)?.into(),
+            };
+            let client = ontap_client::Client::connect_with(url, credentials, &settings)
+                .map_err(|e| e.to_string())?;
+            Box::new(OntapSource {
+                system: name,
+                client,
+            })
+        }
+    };
+    Ok(source)
+}
