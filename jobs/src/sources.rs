@@ -36,8 +36,11 @@ fn error(system: &str, message: impl ToString) -> SourceError {
     }
 }
 
-fn raw<T: serde::Serialize>(value: &T) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+fn raw<T: serde::Serialize>(value: &T) -> Box<serde_json::value::RawValue> {
+    // Generated types always serialize; `null` stands in should one ever not.
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| {
+        serde_json::value::RawValue::from_string("null".into()).expect("null is JSON")
+    })
 }
 
 fn non_empty(text: Option<&String>) -> Option<String> {

@@ -241,13 +241,14 @@ fn show(selection: &Selection, outcomes: &[Outcome]) -> std::io::Result<u8> {
         .collect();
     view::sort(&mut jobs, selection.sort, selection.reverse);
     let errors = view::errors(outcomes, &filter);
-    let text = match selection.format() {
-        Format::Table | Format::Auto => view::table(&jobs, &errors),
-        Format::Json => view::json_document(&jobs, &errors),
-        Format::Ndjson => view::ndjson(&jobs, &errors),
-    };
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match selection.format() {
+        Format::Table | Format::Auto => stdout.write_all(view::table(&jobs, &errors).as_bytes())?,
+        Format::Json => view::json_document(&mut stdout, &jobs, &errors)?,
+        Format::Ndjson => view::ndjson(&mut stdout, &jobs, &errors)?,
+    }
+    stdout.flush()?;
+    drop(stdout);
     for (system, _, reason) in &errors {
         eprintln!("{system}: {reason}");
     }

@@ -199,28 +199,39 @@ pub fn errors<'o>(outcomes: &'o [Outcome], filter: &Filter) -> Vec<(&'o str, Str
         .collect()
 }
 
-/// One JSON document.
-pub fn json_document(jobs: &[&Job], errors: &[(&str, String, &str)]) -> String {
+/// One JSON document, written as it is produced.
+pub fn json_document(
+    out: &mut impl std::io::Write,
+    jobs: &[&Job],
+    errors: &[(&str, String, &str)],
+) -> std::io::Result<()> {
     let errors: Vec<_> = errors
         .iter()
         .map(
             |(system, vendor, reason)| json!({"system": system, "vendor": vendor, "error": reason}),
         )
         .collect();
-    serde_json::to_string_pretty(&json!({"jobs": jobs, "errors": errors})).expect("jobs serialize")
-        + "\n"
+    serde_json::to_writer_pretty(&mut *out, &json!({"jobs": jobs, "errors": errors}))?;
+    writeln!(out)
 }
 
-/// One JSON object per line.
-pub fn ndjson(jobs: &[&Job], errors: &[(&str, String, &str)]) -> String {
-    let mut out = String::new();
+/// One JSON object per line, written as it is produced: a million jobs never sit in memory as
+/// text.
+pub fn ndjson(
+    out: &mut impl std::io::Write,
+    jobs: &[&Job],
+    errors: &[(&str, String, &str)],
+) -> std::io::Result<()> {
     for job in jobs {
-        out.push_str(&serde_json::to_string(job).expect("jobs serialize"));
-        out.push('\n');
+        serde_json::to_writer(&mut *out, job)?;
+        writeln!(out)?;
     }
     for (system, vendor, reason) in errors {
-        out.push_str(&json!({"system": system, "vendor": vendor, "error": reason}).to_string());
-        out.push('\n');
+        serde_json::to_writer(
+            &mut *out,
+            &json!({"system": system, "vendor": vendor, "error": reason}),
+        )?;
+        writeln!(out)?;
     }
-    out
+    Ok(())
 }
