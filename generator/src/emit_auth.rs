@@ -318,7 +318,7 @@ pub fn emit(spec: &LoadedSpec, document: &Value) -> Result<syn::File, Error> {
             ) -> ::std::result::Result<Self, ConfigError> {
                 let base_url = ::storage_jobs_runtime::check_base_url(base_url)?;
                 let http = settings.build_http_client(USER_AGENT)?;
-                Ok(Self::new_with_client(&base_url, http, Session::new(credentials.into_list(), RULES)))
+                Ok(Self::new_with_client(&base_url, http, Session::new(credentials.into_list(), RULES).with_settings(settings)))
             }
         }
 
@@ -332,6 +332,14 @@ pub fn emit(spec: &LoadedSpec, document: &Value) -> Result<syn::File, Error> {
                     .prepare(&self.client, &self.baseurl, request, info.operation_id)
                     .await
                     .map_err(progenitor_client::Error::Custom)
+            }
+
+            async fn post<E>(
+                &self,
+                result: &reqwest::Result<reqwest::Response>,
+                _info: &progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+                self.inner.check(result).map_err(progenitor_client::Error::Custom)
             }
 
             async fn exec(

@@ -35,7 +35,12 @@ pub struct ConnectionSettings {
     root_certificates: Vec<Certificate>,
     accept_invalid_certificates: bool,
     user_agent: Option<String>,
+    max_response_bytes: usize,
 }
+
+/// The default cap on a response body: far above any page of jobs, far below what would
+/// exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 
 impl Default for ConnectionSettings {
     fn default() -> Self {
@@ -45,6 +50,7 @@ impl Default for ConnectionSettings {
             root_certificates: Vec::new(),
             accept_invalid_certificates: false,
             user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -97,6 +103,18 @@ impl ConnectionSettings {
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
+    }
+
+    /// The most bytes a response body may have; a longer one fails the call instead of
+    /// filling memory (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// The response body cap.
+    pub fn response_limit(&self) -> usize {
+        self.max_response_bytes
     }
 
     /// Whether [`danger_accept_invalid_certificates`](Self::danger_accept_invalid_certificates) was chosen.

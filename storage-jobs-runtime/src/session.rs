@@ -45,7 +45,13 @@ pub struct Session {
     credentials: Vec<Credential>,
     rules: Rules,
     jar: Arc<tokio::sync::Mutex<Jar>>,
+    max_response_bytes: usize,
 }
+
+/// Marks a response whose body was over the limit and was dropped; the `post` hook turns it
+/// into an error.
+#[derive(Clone, Copy, Debug)]
+struct BodyTooLarge(usize);
 
 /// The header progenitor adds to every request; no vendor API asks for it.
 const PROGENITOR_API_VERSION: &str = "api-version";
@@ -57,6 +63,65 @@ impl Session {
             credentials,
             rules,
             jar: Arc::default(),
+            max_response_bytes: crate::connection::DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Takes the response body cap from `settings`.
+    pub fn with_settings(mut self, settings: &crate::ConnectionSettings) -> Self {
+        self.max_response_bytes = settings.response_limit();
+        self
+    }
+
+    /// Reads the body of `response` up to the cap, so no response can fill memory; a longer
+    /// body is dropped and the response marked for [`Session::check`].
+    async fn capped(&self, response: Response) -> reqwest::Result<Response> {
+        use futures::StreamExt;
+        let limit = self.max_response_bytes;
+        let (status, version, headers) = (
+            response.status(),
+            response.version(),
+            response.headers().clone(),
+        );
+        let rebuild = |body: Vec<u8>, too_large: bool| {
+            let mut rebuilt = http::Response::new(body);
+            *rebuilt.status_mut() = status;
+            *rebuilt.version_mut() = version;
+            *rebuilt.headers_mut() = headers.clone();
+            if too_large {
+                rebuilt.extensions_mut().insert(BodyTooLarge(limit));
+            }
+            Response::from(rebuilt)
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Ok(rebuild(Vec::new(), true));
+        }
+        let mut body = Vec::new();
+        let mut chunks = response.bytes_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > limit {
+                return Ok(rebuild(Vec::new(), true));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(rebuild(body, false))
+    }
+
+    /// The `post` hook: a response whose body was over the cap is an error.
+    pub fn check(&self, result: &reqwest::Result<Response>) -> Result<(), String> {
+        match result
+            .as_ref()
+            .ok()
+            .and_then(|response| response.extensions().get::<BodyTooLarge>())
+        {
+            Some(BodyTooLarge(limit)) => Err(format!(
+                "the response body is larger than the limit of {limit} bytes"
+            )),
+            None => Ok(()),
         }
     }
 
@@ -111,7 +176,7 @@ impl Session {
         operation: &str,
     ) -> reqwest::Result<Response> {
         let Some(csrf) = self.rules.csrf else {
-            return http.execute(request).await;
+            return self.capped(http.execute(request).await?).await;
         };
         let retry = request.try_clone();
         let response = http.execute(request).await?;
@@ -122,7 +187,7 @@ impl Session {
         );
         let (true, Some(mut retry), false) = (refused, retry, csrf.token_operation == operation)
         else {
-            return Ok(response);
+            return self.capped(response).await;
         };
         let mut jar = self.jar.lock().await;
         jar.remove(csrf.cookie);
@@ -150,7 +215,7 @@ impl Session {
         drop(jar);
         let response = http.execute(retry).await?;
         self.jar.lock().await.store(response.headers());
-        Ok(response)
+        self.capped(response).await
     }
 
     /// `GET` on the token endpoint, with the credentials; keeps every cookie it sets.
@@ -222,6 +287,9 @@ impl Session {
             .await
             .map_err(|e| ApiError::Transport(e.without_url()))?;
         let status = response.status();
+        if response.extensions().get::<BodyTooLarge>().is_some() {
+            return Err(ApiError::Request(self.check(&Ok(response)).unwrap_err()));
+        }
         let bytes = response
             .bytes()
             .await

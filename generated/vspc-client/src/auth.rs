@@ -56,7 +56,7 @@ impl Client {
             Self::new_with_client(
                 &base_url,
                 http,
-                Session::new(credentials.into_list(), RULES),
+                Session::new(credentials.into_list(), RULES).with_settings(settings),
             ),
         )
     }
@@ -71,6 +71,13 @@ impl progenitor_client::ClientHooks<Session> for Client {
             .prepare(&self.client, &self.baseurl, request, info.operation_id)
             .await
             .map_err(progenitor_client::Error::Custom)
+    }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &progenitor_client::OperationInfo,
+    ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+        self.inner.check(result).map_err(progenitor_client::Error::Custom)
     }
     async fn exec(
         &self,
