@@ -75,7 +75,11 @@ async fn read_request(stream: &mut TcpStream) -> Option<String> {
     let text = String::from_utf8_lossy(&data).into_owned();
     let length = text
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
         .unwrap_or(0);
     let head_end = text.find("\r\n\r\n").unwrap() + 4;
     let mut have = data.len() - head_end;
@@ -90,12 +94,20 @@ async fn read_request(stream: &mut TcpStream) -> Option<String> {
 }
 
 fn response(status: &str, content_type: &str, body: &str) -> String {
-    format!("HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len())
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
 }
 
 /// Starts a server that answers every request (except `GET /csrf`, which sets a token) as
 /// `case` says. `elsewhere` is the base URL redirects point to.
-async fn hostile(case: Case, bodies: &'static Bodies, elsewhere: String, seen: Arc<Seen>) -> String {
+async fn hostile(
+    case: Case,
+    bodies: &'static Bodies,
+    elsewhere: String,
+    seen: Arc<Seen>,
+) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -103,7 +115,9 @@ async fn hostile(case: Case, bodies: &'static Bodies, elsewhere: String, seen: A
             let seen = seen.clone();
             let elsewhere = elsewhere.clone();
             tokio::spawn(async move {
-                let Some(request) = read_request(&mut stream).await else { return };
+                let Some(request) = read_request(&mut stream).await else {
+                    return;
+                };
                 seen.requests.fetch_add(1, Ordering::SeqCst);
                 if request.starts_with("GET /csrf") {
                     let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nset-cookie: XSRF-TOKEN=t; Path=/\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
@@ -155,11 +169,16 @@ async fn hostile(case: Case, bodies: &'static Bodies, elsewhere: String, seen: A
 }
 
 fn settings() -> ConnectionSettings {
-    ConnectionSettings::new().timeout(Duration::from_secs(2)).connect_timeout(Duration::from_secs(2)).max_response_bytes(CAP)
+    ConnectionSettings::new()
+        .timeout(Duration::from_secs(2))
+        .connect_timeout(Duration::from_secs(2))
+        .max_response_bytes(CAP)
 }
 
 /// A short, stable account of an outcome for the matrix.
-fn outcome<T: std::fmt::Debug, E: VendorError + std::fmt::Debug>(result: Result<T, ApiError<E>>) -> String {
+fn outcome<T: std::fmt::Debug, E: VendorError + std::fmt::Debug>(
+    result: Result<T, ApiError<E>>,
+) -> String {
     match result {
         Ok(_) => "ok".to_string(),
         Err(ApiError::Vendor { status, .. }) => format!("vendor error {}", status.as_u16()),
@@ -167,7 +186,9 @@ fn outcome<T: std::fmt::Debug, E: VendorError + std::fmt::Debug>(result: Result<
         Err(ApiError::Decode { .. }) => "decode error".to_string(),
         Err(ApiError::Transport(e)) if e.is_timeout() => "timeout".to_string(),
         Err(ApiError::Transport(_)) => "transport error".to_string(),
-        Err(ApiError::Request(message)) if message.contains("larger than the limit") => "body over the cap".to_string(),
+        Err(ApiError::Request(message)) if message.contains("larger than the limit") => {
+            "body over the cap".to_string()
+        }
         Err(other) => format!("error: {other}"),
     }
 }
@@ -186,8 +207,22 @@ const CLIENTS: [Client; 5] = [
         name: "hnas",
         call: |base| {
             Box::pin(async move {
-                let client = hnas_client::Client::connect_with(&base, hnas_client::Credentials::ApiKey { api_key: "k".into() }, &settings()).unwrap();
-                outcome(client.get_clone_jobs().filesystem_id("fs").send().await.map_err(ApiError::from))
+                let client = hnas_client::Client::connect_with(
+                    &base,
+                    hnas_client::Credentials::ApiKey {
+                        api_key: "k".into(),
+                    },
+                    &settings(),
+                )
+                .unwrap();
+                outcome(
+                    client
+                        .get_clone_jobs()
+                        .filesystem_id("fs")
+                        .send()
+                        .await
+                        .map_err(ApiError::from),
+                )
             })
         },
         bodies: &Bodies {
@@ -202,7 +237,12 @@ const CLIENTS: [Client; 5] = [
         name: "vsp-object",
         call: |base| {
             Box::pin(async move {
-                let client = vsp_object_client::Client::connect_with(&base, vsp_object_client::Credentials::BearerAuth { token: "t".into() }, &settings()).unwrap();
+                let client = vsp_object_client::Client::connect_with(
+                    &base,
+                    vsp_object_client::Credentials::BearerAuth { token: "t".into() },
+                    &settings(),
+                )
+                .unwrap();
                 outcome(client.list_jobs().send().await.map_err(ApiError::from))
             })
         },
@@ -218,8 +258,19 @@ const CLIENTS: [Client; 5] = [
         name: "vspc",
         call: |base| {
             Box::pin(async move {
-                let client = vspc_client::Client::connect_with(&base, vspc_client::Credentials::BearerAuth { token: "t".into() }, &settings()).unwrap();
-                outcome(client.get_backup_server_file_share_copy_jobs().send().await.map_err(ApiError::from))
+                let client = vspc_client::Client::connect_with(
+                    &base,
+                    vspc_client::Credentials::BearerAuth { token: "t".into() },
+                    &settings(),
+                )
+                .unwrap();
+                outcome(
+                    client
+                        .get_backup_server_file_share_copy_jobs()
+                        .send()
+                        .await
+                        .map_err(ApiError::from),
+                )
             })
         },
         bodies: &Bodies {
@@ -234,9 +285,21 @@ const CLIENTS: [Client; 5] = [
         name: "bluexp-backup",
         call: |base| {
             Box::pin(async move {
-                let credentials = bluexp_backup_client::Credentials::UserTokenAndAgentId { user_token: "Bearer t".into(), agent_id: "a".into() };
-                let client = bluexp_backup_client::Client::connect_with(&base, credentials, &settings()).unwrap();
-                outcome(client.get_restore_status().account_id("acc").send().await.map_err(ApiError::from))
+                let credentials = bluexp_backup_client::Credentials::UserTokenAndAgentId {
+                    user_token: "Bearer t".into(),
+                    agent_id: "a".into(),
+                };
+                let client =
+                    bluexp_backup_client::Client::connect_with(&base, credentials, &settings())
+                        .unwrap();
+                outcome(
+                    client
+                        .get_restore_status()
+                        .account_id("acc")
+                        .send()
+                        .await
+                        .map_err(ApiError::from),
+                )
             })
         },
         bodies: &Bodies {
@@ -251,8 +314,22 @@ const CLIENTS: [Client; 5] = [
         name: "ontap",
         call: |base| {
             Box::pin(async move {
-                let client = ontap_client::Client::connect_with(&base, ontap_client::Credentials::BasicAuth { username: "admin".into(), password: "p".into() }, &settings()).unwrap();
-                outcome(client.get_cluster_jobs().send().await.map_err(ApiError::from))
+                let client = ontap_client::Client::connect_with(
+                    &base,
+                    ontap_client::Credentials::BasicAuth {
+                        username: "admin".into(),
+                        password: "p".into(),
+                    },
+                    &settings(),
+                )
+                .unwrap();
+                outcome(
+                    client
+                        .get_cluster_jobs()
+                        .send()
+                        .await
+                        .map_err(ApiError::from),
+                )
             })
         },
         bodies: &Bodies {
@@ -272,29 +349,59 @@ async fn every_client_survives_every_hostile_server() {
         for case in CASES {
             let seen = Arc::new(Seen::default());
             let elsewhere_seen = Arc::new(Seen::default());
-            let elsewhere = hostile(Case::UnknownFields, client.bodies, String::new(), elsewhere_seen.clone()).await;
+            let elsewhere = hostile(
+                Case::UnknownFields,
+                client.bodies,
+                String::new(),
+                elsewhere_seen.clone(),
+            )
+            .await;
             let base = hostile(case, client.bodies, elsewhere, seen.clone()).await;
             let result = tokio::time::timeout(Duration::from_secs(15), (client.call)(base)).await;
             let text = result.unwrap_or_else(|_| panic!("{} hung on {case:?}", client.name));
-            matrix.push_str(&format!("{:<14} {:<24} {text}\n", client.name, format!("{case:?}")));
+            matrix.push_str(&format!(
+                "{:<14} {:<24} {text}\n",
+                client.name,
+                format!("{case:?}")
+            ));
             match case {
                 Case::RedirectToAnotherHost => {
-                    assert_eq!(elsewhere_seen.requests.load(Ordering::SeqCst), 0, "{}: followed a redirect to another host", client.name);
+                    assert_eq!(
+                        elsewhere_seen.requests.load(Ordering::SeqCst),
+                        0,
+                        "{}: followed a redirect to another host",
+                        client.name
+                    );
                     assert_eq!(text, "status 302");
                 }
                 Case::HugeBody => {
                     assert_eq!(text, "body over the cap", "{}", client.name);
                     let sent = seen.huge_bytes_sent.load(Ordering::SeqCst);
-                    assert!(sent < HUGE, "{}: the client read all {sent} bytes of a huge body", client.name);
+                    assert!(
+                        sent < HUGE,
+                        "{}: the client read all {sent} bytes of a huge body",
+                        client.name
+                    );
                 }
                 Case::SlowHeaders => assert_eq!(text, "timeout", "{}", client.name),
-                Case::UnknownEnumValue | Case::UnknownFields | Case::NullOptionalFields | Case::WrongContentType => {
+                Case::UnknownEnumValue
+                | Case::UnknownFields
+                | Case::NullOptionalFields
+                | Case::WrongContentType => {
                     assert_eq!(text, "ok", "{} {case:?}", client.name)
                 }
                 // Only VSP One Object's response has required fields (`jobs`, `pageToken`).
-                Case::MissingRequiredField if client.name == "vsp-object" => assert_eq!(text, "decode error"),
-                Case::MissingRequiredField => assert_eq!(text, "ok", "{}: nothing is required", client.name),
-                _ => assert_ne!(text, "ok", "{} {case:?} decoded something from garbage", client.name),
+                Case::MissingRequiredField if client.name == "vsp-object" => {
+                    assert_eq!(text, "decode error")
+                }
+                Case::MissingRequiredField => {
+                    assert_eq!(text, "ok", "{}: nothing is required", client.name)
+                }
+                _ => assert_ne!(
+                    text, "ok",
+                    "{} {case:?} decoded something from garbage",
+                    client.name
+                ),
             }
         }
     }
