@@ -77,16 +77,29 @@ fn open(enumeration: &mut ItemEnum) {
                 .to_string()
                 .split(',')
                 .map(|d| d.trim().to_string())
-                .filter(|d| d != "Copy" && !d.is_empty())
+                // `Copy` cannot hold a `String`; serde's derives give way to the hand-rolled
+                // impls below, which read the value as a string without buffering it.
+                .filter(|d| {
+                    !matches!(
+                        d.replace(' ', "").as_str(),
+                        "Copy" | "::serde::Deserialize" | "::serde::Serialize" | ""
+                    )
+                })
                 .collect();
             let kept: proc_macro2::TokenStream =
                 kept.join(", ").parse().expect("derive paths reparse");
             *attribute = syn::parse_quote! { #[derive(#kept)] };
         }
     }
+    // The variants' `#[serde(rename)]` attributes are read by `impls`, and without serde's
+    // derive they must go.
+    for variant in &mut enumeration.variants {
+        variant
+            .attrs
+            .retain(|attribute| !attribute.path().is_ident("serde"));
+    }
     enumeration.variants.push(syn::parse_quote! {
         /// A value the spec does not list, kept exactly as the server sent it.
-        #[serde(untagged)]
         Unknown(::std::string::String)
     });
 }
@@ -149,6 +162,26 @@ fn impls(name: &Ident, variants: &[(Ident, String)]) -> Vec<Item> {
                 }
             }
         }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl ::serde::de::Visitor<'_> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#name, E> {
+                        Ok(#name::from(value))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
         impl ::std::convert::From<::std::string::String> for #name {
             fn from(value: ::std::string::String) -> Self {
                 Self::from(value.as_str())
@@ -164,7 +197,7 @@ mod tests {
     #[test]
     fn adds_unknown_and_replaces_conversions() {
         let mut file: syn::File = syn::parse_quote! {
-            #[derive(Clone, Copy, Debug)]
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
             pub enum State { #[serde(rename = "queued")] Queued, Running }
             impl ::std::fmt::Display for State { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) } }
             impl ::std::convert::TryFrom<&str> for State { type Error = (); fn try_from(v: &str) -> Result<Self, ()> { Err(()) } }

@@ -230,34 +230,16 @@ impl TreeCloneJob {
     }
 }
 /// The job's state.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum TreeCloneJobJobState {
-    #[serde(rename = "INVALID")]
     Invalid,
-    #[serde(rename = "QUEUED")]
     Queued,
-    #[serde(rename = "RUNNING")]
     Running,
-    #[serde(rename = "ABORTING")]
     Aborting,
-    #[serde(rename = "FINISHED")]
     Finished,
-    #[serde(rename = "ABORTED")]
     Aborted,
-    #[serde(rename = "ERRORED")]
     Errored,
     /// A value the spec does not list, kept exactly as the server sent it.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TreeCloneJobJobState {
@@ -302,6 +284,37 @@ impl ::std::convert::From<&str> for TreeCloneJobJobState {
             "ERRORED" => Self::Errored,
             other => Self::Unknown(other.to_string()),
         }
+    }
+}
+impl ::serde::Serialize for TreeCloneJobJobState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TreeCloneJobJobState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl ::serde::de::Visitor<'_> for Visitor {
+            type Value = TreeCloneJobJobState;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<TreeCloneJobJobState, E> {
+                Ok(TreeCloneJobJobState::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 impl ::std::convert::From<::std::string::String> for TreeCloneJobJobState {

@@ -110,30 +110,14 @@ impl JobResponse {
     }
 }
 /// The job's state.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum JobState {
-    #[serde(rename = "queued")]
     Queued,
-    #[serde(rename = "running")]
     Running,
-    #[serde(rename = "paused")]
     Paused,
-    #[serde(rename = "success")]
     Success,
-    #[serde(rename = "failure")]
     Failure,
     /// A value the spec does not list, kept exactly as the server sent it.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl JobState {
@@ -174,6 +158,37 @@ impl ::std::convert::From<&str> for JobState {
             "failure" => Self::Failure,
             other => Self::Unknown(other.to_string()),
         }
+    }
+}
+impl ::serde::Serialize for JobState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl ::serde::de::Visitor<'_> for Visitor {
+            type Value = JobState;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<JobState, E> {
+                Ok(JobState::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 impl ::std::convert::From<::std::string::String> for JobState {

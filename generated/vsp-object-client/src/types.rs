@@ -67,32 +67,15 @@ impl Job {
     }
 }
 /// The job's state.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum JobJobState {
-    #[serde(rename = "EXAMINING")]
     Examining,
-    #[serde(rename = "PROCESSING")]
     Processing,
-    #[serde(rename = "EXECUTING")]
     Executing,
-    #[serde(rename = "COMPLETE")]
     Complete,
-    #[serde(rename = "FAILED")]
     Failed,
-    #[serde(rename = "CANCELLED")]
     Cancelled,
     /// A value the spec does not list, kept exactly as the server sent it.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl JobJobState {
@@ -137,34 +120,50 @@ impl ::std::convert::From<&str> for JobJobState {
         }
     }
 }
+impl ::serde::Serialize for JobJobState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobJobState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl ::serde::de::Visitor<'_> for Visitor {
+            type Value = JobJobState;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<JobJobState, E> {
+                Ok(JobJobState::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
 impl ::std::convert::From<::std::string::String> for JobJobState {
     fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 /// The kind of job.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum JobJobType {
-    #[serde(rename = "BATCH_REPLICATE")]
     BatchReplicate,
-    #[serde(rename = "LIFECYCLE_UPDATE")]
     LifecycleUpdate,
-    #[serde(rename = "METRIC_RECONCILIATION")]
     MetricReconciliation,
-    #[serde(rename = "TRIGGER_RECONCILIATION")]
     TriggerReconciliation,
     /// A value the spec does not list, kept exactly as the server sent it.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl JobJobType {
@@ -203,6 +202,37 @@ impl ::std::convert::From<&str> for JobJobType {
             "TRIGGER_RECONCILIATION" => Self::TriggerReconciliation,
             other => Self::Unknown(other.to_string()),
         }
+    }
+}
+impl ::serde::Serialize for JobJobType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobJobType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl ::serde::de::Visitor<'_> for Visitor {
+            type Value = JobJobType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<JobJobType, E> {
+                Ok(JobJobType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 impl ::std::convert::From<::std::string::String> for JobJobType {

@@ -99,30 +99,14 @@ impl ResponseError {
     }
 }
 /// The kind of error.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ResponseErrorType {
-    #[serde(rename = "transport")]
     Transport,
-    #[serde(rename = "logical")]
     Logical,
-    #[serde(rename = "retryableLogical")]
     RetryableLogical,
-    #[serde(rename = "security")]
     Security,
-    #[serde(rename = "unspecified")]
     Unspecified,
     /// A value the spec does not list, kept exactly as the server sent it.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ResponseErrorType {
@@ -163,6 +147,37 @@ impl ::std::convert::From<&str> for ResponseErrorType {
             "unspecified" => Self::Unspecified,
             other => Self::Unknown(other.to_string()),
         }
+    }
+}
+impl ::serde::Serialize for ResponseErrorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResponseErrorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl ::serde::de::Visitor<'_> for Visitor {
+            type Value = ResponseErrorType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<ResponseErrorType, E> {
+                Ok(ResponseErrorType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 impl ::std::convert::From<::std::string::String> for ResponseErrorType {
