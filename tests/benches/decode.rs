@@ -48,10 +48,10 @@ fn page(vendor: &str) -> Vec<u8> {
     serde_json::to_vec(&body).unwrap()
 }
 
-/// The fields exist to be decoded, which is what is measured; nothing reads them.
+/// What one would write by hand for the same documents. The fields exist to be decoded,
+/// which is what is measured; nothing reads them.
 #[allow(dead_code)]
 mod by_hand {
-    //! What one would write by hand for the same documents.
     use super::*;
 
     #[derive(Deserialize)]
