@@ -8,7 +8,7 @@ use generator::regen::SOURCES;
 use tests::workspace::root;
 
 /// Directories of hand-written Rust whose every file must open with a `//!` line.
-const HAND_WRITTEN: [&str; 10] = [
+const HAND_WRITTEN: [&str; 12] = [
     "generator/src",
     "generator/benches",
     "xtask/src",
@@ -19,6 +19,8 @@ const HAND_WRITTEN: [&str; 10] = [
     "jobs/src",
     "storage-jobs/src",
     "storage-jobs/tests",
+    "tests/benches",
+    "tests/examples",
 ];
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
