@@ -15,7 +15,9 @@ pub mod serde_util;
 mod session;
 
 pub use comma::CommaSeparated;
-pub use connection::{ConfigError, ConnectionSettings, base_url as check_base_url};
+pub use connection::{
+    ConfigError, ConnectionSettings, DEFAULT_MAX_RESPONSE_BYTES, base_url as check_base_url,
+};
 pub use credentials::Credential;
 pub use error::{ApiError, VendorError};
 pub use secret::Secret;
