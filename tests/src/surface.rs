@@ -74,20 +74,7 @@ pub fn render(dir: &Path) -> String {
                 .variants
                 .iter()
                 .map(|v| {
-                    let fields = v
-                        .fields
-                        .iter()
-                        .map(|f| {
-                            format!(
-                                "{}: {}",
-                                f.ident
-                                    .as_ref()
-                                    .map(ToString::to_string)
-                                    .unwrap_or_default(),
-                                ty(&f.ty)
-                            )
-                        })
-                        .collect::<Vec<_>>();
+                    let fields = v.fields.iter().map(field).collect::<Vec<_>>();
                     if fields.is_empty() {
                         v.ident.to_string()
                     } else {
@@ -103,20 +90,7 @@ pub fn render(dir: &Path) -> String {
         match item {
             Item::Struct(s) => {
                 let fields = match &s.fields {
-                    Fields::Named(named) => named
-                        .named
-                        .iter()
-                        .map(|f| {
-                            format!(
-                                "{}: {}",
-                                f.ident
-                                    .as_ref()
-                                    .map(ToString::to_string)
-                                    .unwrap_or_default(),
-                                ty(&f.ty)
-                            )
-                        })
-                        .collect::<Vec<_>>(),
+                    Fields::Named(named) => named.named.iter().map(field).collect::<Vec<_>>(),
                     Fields::Unnamed(unnamed) => unnamed.unnamed.iter().map(|f| ty(&f.ty)).collect(),
                     Fields::Unit => Vec::new(),
                 };
@@ -207,6 +181,18 @@ fn builder_surface(builder: &syn::File, name: &str) -> (Vec<String>, String, Str
         }
     }
     (parameters, success, error)
+}
+
+/// `name: Type` for a named field.
+fn field(f: &syn::Field) -> String {
+    format!(
+        "{}: {}",
+        f.ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        ty(&f.ty)
+    )
 }
 
 fn parse(path: &Path) -> syn::File {

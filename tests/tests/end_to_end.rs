@@ -22,6 +22,37 @@ async fn start(config: Config) -> (String, Arc<Simulator>) {
     (base, simulator)
 }
 
+/// The ONTAP client with the simulator's demo credentials.
+fn ontap(base: &str) -> ontap_client::Client {
+    let credentials = ontap_client::Credentials::BasicAuth {
+        username: auth::USER.into(),
+        password: auth::PASSWORD.into(),
+    };
+    ontap_client::Client::connect(&format!("{base}/api"), credentials).unwrap()
+}
+
+/// The VSP One Object client with the simulator's demo token.
+fn vsp_object(base: &str) -> vsp_object_client::Client {
+    vsp_object_client::Client::connect(
+        base,
+        vsp_object_client::Credentials::BearerAuth {
+            token: auth::TOKEN.into(),
+        },
+    )
+    .unwrap()
+}
+
+/// The HNAS client with the simulator's demo API key.
+fn hnas(base: &str) -> hnas_client::Client {
+    hnas_client::Client::connect(
+        base,
+        hnas_client::Credentials::ApiKey {
+            api_key: auth::API_KEY.into(),
+        },
+    )
+    .unwrap()
+}
+
 fn frozen(jobs: u64) -> Config {
     Config {
         jobs,
@@ -54,13 +85,7 @@ fn text(value: &serde_json::Value) -> String {
 #[tokio::test]
 async fn hnas_lists_every_clone_job_of_every_file_system() {
     let (base, simulator) = start(frozen(103)).await;
-    let client = hnas_client::Client::connect(
-        &base,
-        hnas_client::Credentials::ApiKey {
-            api_key: auth::API_KEY.into(),
-        },
-    )
-    .unwrap();
+    let client = hnas(&base);
     let mut listed = Vec::new();
     for filesystem in hnas::FILESYSTEMS {
         let page = client
@@ -85,13 +110,7 @@ async fn hnas_lists_every_clone_job_of_every_file_system() {
 #[tokio::test]
 async fn vsp_object_lists_every_job_over_many_pages() {
     let (base, simulator) = start(frozen(250)).await;
-    let client = vsp_object_client::Client::connect(
-        &base,
-        vsp_object_client::Credentials::BearerAuth {
-            token: auth::TOKEN.into(),
-        },
-    )
-    .unwrap();
+    let client = vsp_object(&base);
     let jobs: Vec<_> = client
         .list_jobs_stream(|request| request.body_map(|body| body.page_size(7)))
         .try_collect()
@@ -165,14 +184,7 @@ async fn bluexp_lists_every_restore_job() {
 #[tokio::test]
 async fn ontap_lists_every_job_following_next_links() {
     let (base, simulator) = start(frozen(500)).await;
-    let client = ontap_client::Client::connect(
-        &format!("{base}/api"),
-        ontap_client::Credentials::BasicAuth {
-            username: auth::USER.into(),
-            password: auth::PASSWORD.into(),
-        },
-    )
-    .unwrap();
+    let client = ontap(&base);
     let jobs: Vec<_> = client
         .get_cluster_jobs_stream(|request| request.max_records(13).fields(["*"]))
         .try_collect()
@@ -224,13 +236,7 @@ async fn listings_stay_exact_while_jobs_change_state() {
         fault_rate: 0.0,
     })
     .await;
-    let vsp = vsp_object_client::Client::connect(
-        &base,
-        vsp_object_client::Credentials::BearerAuth {
-            token: auth::TOKEN.into(),
-        },
-    )
-    .unwrap();
+    let vsp = vsp_object(&base);
     let before = simulator.clock.now();
     let states_before: Vec<_> = (0..400)
         .map(|i| vsp_object::job(&simulator, i, before)["jobState"].clone())
@@ -258,14 +264,7 @@ async fn listings_stay_exact_while_jobs_change_state() {
 
     // ONTAP forgets finished jobs: what was visible throughout must be listed, nothing twice,
     // and nothing that was never visible.
-    let ontap_client = ontap_client::Client::connect(
-        &format!("{base}/api"),
-        ontap_client::Credentials::BasicAuth {
-            username: auth::USER.into(),
-            password: auth::PASSWORD.into(),
-        },
-    )
-    .unwrap();
+    let ontap_client = ontap(&base);
     let start = simulator.clock.now();
     let jobs: Vec<_> = ontap_client
         .get_cluster_jobs_stream(|request| request.max_records(9))
@@ -310,13 +309,7 @@ async fn credentials_and_documented_errors_are_enforced() {
         error.to_string(),
         "401 Unauthorized: not authorized for that command (code 6)"
     );
-    let hnas = hnas_client::Client::connect(
-        &base,
-        hnas_client::Credentials::ApiKey {
-            api_key: auth::API_KEY.into(),
-        },
-    )
-    .unwrap();
+    let hnas = hnas(&base);
     let error = hnas_client::ApiError::from(
         hnas.get_clone_jobs()
             .filesystem_id("unknown")
@@ -344,14 +337,7 @@ async fn credentials_and_documented_errors_are_enforced() {
             .unwrap_err(),
     );
     assert_eq!(error.to_string(), "401 Unauthorized");
-    let ontap = ontap_client::Client::connect(
-        &format!("{base}/api"),
-        ontap_client::Credentials::BasicAuth {
-            username: auth::USER.into(),
-            password: auth::PASSWORD.into(),
-        },
-    )
-    .unwrap();
+    let ontap = ontap(&base);
     let error = ontap_client::ApiError::from(
         ontap
             .get_cluster_jobs()
@@ -382,13 +368,7 @@ async fn vsp_object_refuses_calls_without_a_matching_token() {
         .await
         .unwrap();
     assert_eq!(response.status(), 401, "a token the server never issued");
-    let client = vsp_object_client::Client::connect(
-        &base,
-        vsp_object_client::Credentials::BearerAuth {
-            token: auth::TOKEN.into(),
-        },
-    )
-    .unwrap();
+    let client = vsp_object(&base);
     client.list_jobs().send().await.unwrap();
     simulator.csrf.revoke_all();
     let page = client.list_jobs().send().await.unwrap().into_inner();
@@ -416,14 +396,7 @@ async fn injected_faults_reach_the_caller_as_typed_errors() {
         fault_rate: 1.0,
     })
     .await;
-    let client = ontap_client::Client::connect(
-        &format!("{base}/api"),
-        ontap_client::Credentials::BasicAuth {
-            username: auth::USER.into(),
-            password: auth::PASSWORD.into(),
-        },
-    )
-    .unwrap();
+    let client = ontap(&base);
     let (mut server_errors, mut cut_bodies, mut slow_successes) = (0, 0, 0);
     for _ in 0..12 {
         match client
