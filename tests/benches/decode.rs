@@ -1,6 +1,7 @@
 //! Decoding a 10,000-job page per vendor into the generated types, against the same bytes
 //! into hand-written serde structs (the same fields and types, written the way one would by
-//! hand: plain `String` for enums) and into `serde_json::Value`.
+//! hand: plain `String` for enums) and into `serde_json::Value`; each both as decoding alone
+//! and as decoding until the page is freed again.
 //!
 //! Run with `cargo bench -p tests --bench decode`; docs/PERFORMANCE.md has the figures.
 
@@ -238,6 +239,32 @@ macro_rules! vendor {
                 bencher
                     .counter(divan::counter::BytesCount::new(bytes.len()))
                     .bench(|| serde_json::from_slice::<Value>(divan::black_box(&bytes)).unwrap());
+            }
+
+            // The same three, timed until the decoded page is freed again (divan otherwise
+            // drops outputs outside the timed region): a listing frees every page it decodes.
+            #[divan::bench]
+            fn generated_and_free(bencher: divan::Bencher) {
+                let bytes = page($vendor);
+                bencher.bench(|| {
+                    drop(serde_json::from_slice::<$generated>(divan::black_box(&bytes)).unwrap())
+                });
+            }
+
+            #[divan::bench]
+            fn hand_written_and_free(bencher: divan::Bencher) {
+                let bytes = page($vendor);
+                bencher.bench(|| {
+                    drop(serde_json::from_slice::<$by_hand>(divan::black_box(&bytes)).unwrap())
+                });
+            }
+
+            #[divan::bench]
+            fn json_value_and_free(bencher: divan::Bencher) {
+                let bytes = page($vendor);
+                bencher.bench(|| {
+                    drop(serde_json::from_slice::<Value>(divan::black_box(&bytes)).unwrap())
+                });
             }
         }
     };
