@@ -87,6 +87,17 @@ pub async fn serve(
         .await
 }
 
+/// Starts a simulator on a free loopback port, served on the current tokio runtime until
+/// that ends, and returns its base URL and state: how tests, benchmarks and
+/// `storage-jobs demo` embed it.
+pub async fn spawn_on_loopback(config: Config) -> std::io::Result<(String, Arc<Simulator>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let simulator = Simulator::new(config);
+    tokio::spawn(serve(listener, simulator.clone(), std::future::pending()));
+    Ok((base, simulator))
+}
+
 /// Where each API is, relative to the server's root, with its demo credentials, as the
 /// simulator prints them on start.
 pub fn endpoints() -> [(&'static str, &'static str, String); 5] {

@@ -7,33 +7,22 @@ use anyhow::{Context, Result};
 use jobs::{
     BluexpBackupSource, HnasSource, JobSource, OntapSource, Vendor, VspObjectSource, VspcSource,
 };
-use simulator::{Config, Simulator, auth};
+use simulator::{Config, auth};
 
 use crate::systems::Prepared;
 
 /// Starts the simulator on a free loopback port (it runs until the process ends) and returns
 /// its base URL and one prepared system per API.
 pub async fn start(jobs: u64) -> Result<(String, Vec<Prepared>)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .context("binding a loopback port for the simulator")?;
-    let base = format!(
-        "http://{}",
-        listener
-            .local_addr()
-            .context("reading the simulator's address")?
-    );
-    let simulator = Simulator::new(Config {
+    let config = Config {
         jobs,
         seed: 42,
         time_scale: 0.0,
         fault_rate: 0.0,
-    });
-    tokio::spawn(simulator::serve(
-        listener,
-        simulator,
-        std::future::pending(),
-    ));
+    };
+    let (base, _) = simulator::spawn_on_loopback(config)
+        .await
+        .context("starting the simulator on a loopback port")?;
 
     let hnas = hnas_client::Client::connect(
         &base,

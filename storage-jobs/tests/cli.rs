@@ -6,25 +6,18 @@ use std::io::Write;
 use std::sync::Arc;
 
 use assert_cmd::Command;
-use simulator::{Config, Simulator};
+use simulator::Config;
 use tokio::io::AsyncWriteExt;
 
 /// A frozen simulator on a free port; it serves until the test's runtime ends.
 async fn simulator(jobs: u64) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let simulator: Arc<Simulator> = Simulator::new(Config {
+    let config = Config {
         jobs,
         seed: 42,
         time_scale: 0.0,
         fault_rate: 0.0,
-    });
-    tokio::spawn(simulator::serve(
-        listener,
-        simulator,
-        std::future::pending(),
-    ));
-    base
+    };
+    simulator::spawn_on_loopback(config).await.unwrap().0
 }
 
 /// A configuration for the five simulated systems, credentials from environment variables.
@@ -316,19 +309,14 @@ fn demo_shows_jobs_from_all_five_systems() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn watch_reports_state_changes() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let simulator = Simulator::new(Config {
+    let (base, _) = simulator::spawn_on_loopback(Config {
         jobs: 30,
         seed: 5,
         time_scale: 200.0,
         fault_rate: 0.0,
-    });
-    tokio::spawn(simulator::serve(
-        listener,
-        simulator,
-        std::future::pending(),
-    ));
+    })
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "config.toml", &config(&base));
     let output = Command::cargo_bin("storage-jobs")

@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use futures::TryStreamExt;
-use simulator::{Config, Simulator, auth};
+use simulator::{Config, auth};
 use storage_jobs_runtime::reqwest;
 
 fn main() {
@@ -33,20 +33,13 @@ fn setup() -> &'static (tokio::runtime::Runtime, String) {
             .build()
             .unwrap();
         let base = runtime.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let base = format!("http://{}", listener.local_addr().unwrap());
-            let simulator = Simulator::new(Config {
+            let config = Config {
                 jobs: jobs(),
                 seed: 42,
                 time_scale: 0.0,
                 fault_rate: 0.0,
-            });
-            tokio::spawn(simulator::serve(
-                listener,
-                simulator,
-                std::future::pending(),
-            ));
-            base
+            };
+            simulator::spawn_on_loopback(config).await.unwrap().0
         });
         (runtime, base)
     })

@@ -11,15 +11,7 @@ use simulator::{Config, Simulator, auth};
 
 /// Starts a simulator on an ephemeral loopback port; it runs until the test's runtime ends.
 async fn start(config: Config) -> (String, Arc<Simulator>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let simulator = Simulator::new(config);
-    tokio::spawn(simulator::serve(
-        listener,
-        simulator.clone(),
-        std::future::pending(),
-    ));
-    (base, simulator)
+    simulator::spawn_on_loopback(config).await.unwrap()
 }
 
 /// The ONTAP client with the simulator's demo credentials.
