@@ -6,12 +6,10 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
-use crate::error::Error;
-use crate::load::LoadedSpec;
-use crate::rust_names::{field_ident, method_ident, type_name};
-use crate::walk;
+use crate::lower::operations::SchemeKind;
+use crate::model::{Api, Location};
+use crate::rust_names::{field_ident, type_name};
 
 /// One way to authenticate: a variant of the generated `Credentials`.
 pub struct Alternative {
@@ -25,110 +23,54 @@ pub struct Alternative {
     pub doc: String,
 }
 
-/// The CSRF arrangement declared by `x-csrf` on a security scheme.
-pub struct CsrfSettings {
-    /// Schemes the client manages itself (the token header and cookie).
-    pub managed: BTreeSet<String>,
-    /// The runtime `Csrf` value.
-    pub tokens: TokenStream,
-}
-
-/// Reads `x-csrf`, if a scheme declares it.
-pub fn csrf_settings(spec: &LoadedSpec, document: &Value) -> Result<Option<CsrfSettings>, Error> {
-    let schemes = document
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object);
-    for (name, scheme) in schemes.into_iter().flatten() {
-        let Some(csrf) = scheme.get("x-csrf") else {
-            continue;
-        };
-        let at = format!(
-            "/components/securitySchemes/{}/x-csrf",
-            crate::error::escape_token(name)
-        );
-        let operation_id = csrf
-            .get("tokenOperation")
-            .and_then(Value::as_str)
-            .ok_or_else(|| spec.error_at(&at, None, "x-csrf needs `tokenOperation`"))?;
-        let cookie_scheme = csrf
-            .get("cookieScheme")
-            .and_then(Value::as_str)
-            .ok_or_else(|| spec.error_at(&at, None, "x-csrf needs `cookieScheme`"))?;
-        let operation = walk::operations(document)
-            .into_iter()
-            .find(|o| o.id() == Some(operation_id));
-        let Some(operation) = operation.filter(|o| o.method == "get") else {
-            return Err(spec.error_at(
-                &at,
-                None,
-                format!("x-csrf: no GET operation `{operation_id}`"),
-            ));
-        };
-        let cookie = schemes
-            .and_then(|s| s.get(cookie_scheme))
-            .filter(|s| s["type"] == "apiKey" && s["in"] == "cookie");
-        let Some(cookie) = cookie.and_then(|s| s["name"].as_str()) else {
-            return Err(spec.error_at(
-                &at,
-                None,
-                format!("x-csrf: `{cookie_scheme}` is not an apiKey cookie scheme"),
-            ));
-        };
-        let header = match (
-            scheme["type"].as_str(),
-            scheme["in"].as_str(),
-            scheme["name"].as_str(),
-        ) {
-            (Some("apiKey"), Some("header"), Some(header)) => header,
-            _ => return Err(spec.error_at(&at, None, "x-csrf belongs on an apiKey header scheme")),
-        };
-        let path = operation.path;
-        // Hooks see progenitor's method name (`get_csrf_token`), not the operationId.
-        let token_method = method_ident(operation_id).to_string();
-        return Ok(Some(CsrfSettings {
-            managed: [name.clone(), cookie_scheme.to_string()].into(),
-            tokens: quote! {
-                ::std::option::Option::Some(::storage_jobs_runtime::Csrf {
-                    token_path: #path,
-                    token_operation: #token_method,
-                    cookie: #cookie,
-                    header: #header,
-                })
-            },
-        }));
+/// The runtime `Csrf` value for the spec's CSRF arrangement, and the schemes it manages.
+fn csrf_tokens(api: &Api) -> (BTreeSet<String>, TokenStream) {
+    match &api.csrf {
+        Some(csrf) => {
+            let (path, method, cookie, header) =
+                (&csrf.token_path, &csrf.token_operation, &csrf.cookie, &csrf.header);
+            (
+                csrf.managed.iter().cloned().collect(),
+                quote! {
+                    ::std::option::Option::Some(::storage_jobs_runtime::Csrf {
+                        token_path: #path,
+                        token_operation: #method,
+                        cookie: #cookie,
+                        header: #header,
+                    })
+                },
+            )
+        }
+        None => (BTreeSet::new(), quote! { ::std::option::Option::None }),
     }
-    Ok(None)
 }
 
 /// The security alternatives callers choose from, without the schemes the client manages.
-pub fn alternatives(document: &Value, managed: &BTreeSet<String>) -> Vec<Alternative> {
-    let schemes = document
-        .pointer("/components/securitySchemes")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let requirements = document
-        .get("security")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+pub fn alternatives(api: &Api) -> Vec<Alternative> {
+    let managed: BTreeSet<String> = api
+        .csrf
+        .iter()
+        .flat_map(|csrf| csrf.managed.iter().cloned())
+        .collect();
     let mut seen = BTreeSet::new();
     let mut found = Vec::new();
-    for requirement in requirements.iter().chain(
-        std::iter::once(&Value::Object(Default::default())).filter(|_| requirements.is_empty()),
-    ) {
-        let names: Vec<&String> = requirement
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(name, _)| name)
-            .filter(|name| !managed.contains(*name))
+    let none = [Vec::new()];
+    let requirements = if api.security.is_empty() {
+        &none[..]
+    } else {
+        &api.security[..]
+    };
+    for requirement in requirements {
+        let schemes: Vec<_> = requirement
+            .iter()
+            .filter(|scheme| !managed.contains(&scheme.name))
             .collect();
-        let variant_name = if names.is_empty() {
+        let variant_name = if schemes.is_empty() {
             "None".to_string()
         } else {
-            names
+            schemes
                 .iter()
-                .map(|name| type_name(name))
+                .map(|scheme| type_name(&scheme.name))
                 .collect::<Vec<_>>()
                 .join("And")
         };
@@ -138,16 +80,9 @@ pub fn alternatives(document: &Value, managed: &BTreeSet<String>) -> Vec<Alterna
         let mut fields = Vec::new();
         let mut credentials = Vec::new();
         let mut docs = Vec::new();
-        for name in names {
-            let scheme = &schemes[name.as_str()];
-            match (
-                scheme["type"].as_str(),
-                scheme["scheme"]
-                    .as_str()
-                    .map(str::to_ascii_lowercase)
-                    .as_deref(),
-            ) {
-                (Some("http"), Some("basic")) => {
+        for scheme in schemes {
+            match scheme.kind {
+                SchemeKind::Basic => {
                     fields.push((
                         format_ident!("username"),
                         false,
@@ -159,7 +94,7 @@ pub fn alternatives(document: &Value, managed: &BTreeSet<String>) -> Vec<Alterna
                     );
                     docs.push("HTTP basic authentication".to_string());
                 }
-                (Some("http"), _) => {
+                SchemeKind::Bearer => {
                     fields.push((
                         format_ident!("token"),
                         true,
@@ -169,19 +104,16 @@ pub fn alternatives(document: &Value, managed: &BTreeSet<String>) -> Vec<Alterna
                         .push(quote! { ::storage_jobs_runtime::Credential::Bearer { token } });
                     docs.push("a bearer token".to_string());
                 }
-                _ => {
-                    let field = field_ident(name);
-                    let header = scheme["name"].as_str().unwrap_or_default();
-                    let place = match scheme["in"].as_str() {
-                        Some("query") => quote! { Query },
-                        Some("cookie") => quote! { Cookie },
+                SchemeKind::ApiKey => {
+                    let field = field_ident(&scheme.name);
+                    let header = &scheme.key_name;
+                    let place = match scheme.key_in.as_str() {
+                        "query" => quote! { Query },
+                        "cookie" => quote! { Cookie },
                         _ => quote! { Header },
                     };
                     credentials.push(quote! { ::storage_jobs_runtime::Credential::#place { name: #header, value: #field } });
-                    docs.push(format!(
-                        "`{header}` ({})",
-                        scheme["in"].as_str().unwrap_or("header")
-                    ));
+                    docs.push(format!("`{header}` ({})", scheme.key_in));
                     fields.push((field, true, format!("The `{header}` value.")));
                 }
             }
@@ -201,44 +133,10 @@ pub fn alternatives(document: &Value, managed: &BTreeSet<String>) -> Vec<Alterna
     found
 }
 
-/// Operations whose own `security` is empty: they are sent without credentials.
-fn anonymous_operations(document: &Value) -> Vec<String> {
-    walk::operations(document)
-        .into_iter()
-        .filter(|o| {
-            o.object
-                .get("security")
-                .and_then(Value::as_array)
-                .is_some_and(Vec::is_empty)
-        })
-        .filter_map(|o| o.id().map(|id| method_ident(id).to_string()))
-        .collect()
-}
-
-/// `(operationId, parameter)` of each parameter the lowering marked comma-separated.
-fn comma_separated(document: &Value) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    for operation in walk::operations(document) {
-        for (_, parameter) in operation.parameters(document) {
-            if parameter.get("x-comma-separated") == Some(&Value::Bool(true)) {
-                found.push((
-                    method_ident(operation.id().unwrap_or_default()).to_string(),
-                    parameter["name"].as_str().unwrap_or_default().to_string(),
-                ));
-            }
-        }
-    }
-    found
-}
-
 /// The whole `src/auth.rs`.
-pub fn emit(spec: &LoadedSpec, document: &Value) -> Result<syn::File, Error> {
-    let csrf = csrf_settings(spec, document)?;
-    let managed = csrf.as_ref().map(|c| c.managed.clone()).unwrap_or_default();
-    let csrf_tokens = csrf
-        .map(|c| c.tokens)
-        .unwrap_or_else(|| quote! { ::std::option::Option::None });
-    let alternatives = alternatives(document, &managed);
+pub fn emit(api: &Api) -> syn::File {
+    let (_, csrf_tokens) = csrf_tokens(api);
+    let alternatives = alternatives(api);
     let variants = alternatives.iter().map(|alternative| {
         let variant = &alternative.variant;
         let doc = &alternative.doc;
@@ -266,10 +164,28 @@ pub fn emit(spec: &LoadedSpec, document: &Value) -> Result<syn::File, Error> {
             quote! { Credentials::#variant { #(#names),* } => ::std::vec![#(#credentials),*] }
         }
     });
-    let anonymous = anonymous_operations(document);
-    let comma = comma_separated(document)
-        .into_iter()
-        .map(|(operation, name)| quote! { (#operation, #name) });
+    let anonymous = api
+        .operations
+        .iter()
+        .filter(|o| o.anonymous)
+        .map(|o| o.name.clone());
+    let comma = api.operations.iter().flat_map(|o| {
+        o.parameters
+            .iter()
+            .filter(|p| p.comma_separated && p.location == Location::Query)
+            .map(move |p| {
+                let (operation, name) = (&o.name, &p.name);
+                quote! { (#operation, #name) }
+            })
+    });
+    let accepts = api.operations.iter().filter_map(|o| {
+        let (operation, accept) = (&o.name, o.accept()?);
+        Some(quote! { (#operation, #accept) })
+    });
+    let content_types = api.operations.iter().filter_map(|o| {
+        let (operation, media) = (&o.name, o.content_type.as_ref()?);
+        Some(quote! { (#operation, #media) })
+    });
     let tokens = quote! {
         use crate::Client;
         use storage_jobs_runtime::{ConfigError, ConnectionSettings, Session};
@@ -299,6 +215,8 @@ pub fn emit(spec: &LoadedSpec, document: &Value) -> Result<syn::File, Error> {
             anonymous_operations: &[#(#anonymous),*],
             comma_separated: &[#(#comma),*],
             csrf: #csrf_tokens,
+            accepts: &[#(#accepts),*],
+            content_types: &[#(#content_types),*],
         };
 
         impl Client {
@@ -351,5 +269,5 @@ pub fn emit(spec: &LoadedSpec, document: &Value) -> Result<syn::File, Error> {
             }
         }
     };
-    syn::parse2(tokens).map_err(|e| spec.error_at("", None, format!("emitting auth.rs: {e}")))
+    syn::parse2(tokens).expect("auth.rs is valid Rust")
 }

@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Where in a spec a problem is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// The spec's path as the user gave it, for example `specs/ontap.yaml`.
     pub file: String,
@@ -26,7 +28,7 @@ impl fmt::Display for Location {
 }
 
 /// What went wrong, in one lowercase line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub struct Error {
     /// Where the problem is.
     pub location: Location,
@@ -37,7 +39,14 @@ pub struct Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.location, self.message)?;
-        match (&self.location.pointer, &self.location.operation) {
+        self.location.fmt_pointer(f)
+    }
+}
+
+impl Location {
+    /// ` (at #pointer, operation id)`, the part of a message after the text.
+    fn fmt_pointer(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.pointer, &self.operation) {
             (Some(pointer), Some(operation)) => {
                 write!(f, " (at #{pointer}, operation {operation})")
             }
@@ -48,8 +57,39 @@ impl fmt::Display for Error {
     }
 }
 
+/// Something the generator dropped or rewrote to carry a spec it could not take as written.
+/// The spec still generates; `cargo xtask regen` prints each note, and the crate's docs list them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Note {
+    /// Where the construct is.
+    pub location: Location,
+    /// What was done, in one lowercase line.
+    pub message: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: note: {}", self.location, self.message)?;
+        self.location.fmt_pointer(f)
+    }
+}
+
+impl Note {
+    /// The note without its file and line, for the crate docs: `message (at #pointer)`.
+    pub fn without_file(&self) -> String {
+        struct Tail<'a>(&'a Note);
+        impl fmt::Display for Tail<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0.message)?;
+                self.0.location.fmt_pointer(f)
+            }
+        }
+        Tail(self).to_string()
+    }
+}
+
 /// Everything wrong with one spec; validation reports all problems it finds, not just the first.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub struct Errors(pub Vec<Error>);
 
 impl fmt::Display for Errors {

@@ -1,31 +1,43 @@
-//! Turns one OpenAPI 3.0.3 spec into one Rust client crate: load, validate, lower, generate
-//! (progenitor), post-process (syn), format (prettyplease), and write.
+//! Turns one OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1, YAML or JSON) into one Rust
+//! client crate: load, validate, lower, run the engine (progenitor), build the operation model,
+//! post-process (syn), emit the crate's own modules, format (prettyplease), and write.
 
 pub mod access;
+pub mod baseline;
 pub mod emit_auth;
 pub mod emit_errors;
+pub mod emit_mock;
 pub mod emit_pagination;
+pub mod emit_responses;
+pub mod engine;
 pub mod error;
 pub mod format;
-pub mod generate;
+pub mod isolate;
 pub mod load;
 pub mod locate;
 pub mod lower;
+pub mod model;
 pub mod open_enums;
+pub mod openapi31;
+pub mod operation_names;
 pub mod postprocess;
 pub mod regen;
 pub mod rust_names;
 pub mod scaffold;
+pub mod schema_walk;
+pub mod swagger2;
 pub mod validate;
 pub mod walk;
 pub mod write;
 
 use std::collections::BTreeMap;
 
-pub use error::{Error, Errors, Location};
+use serde::{Deserialize, Serialize};
+
+pub use error::{Error, Errors, Location, Note};
 
 /// One generated crate, in memory: its directory and the text of every file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GeneratedCrate {
     /// The package name, for example `ontap-client`.
     pub name: String,
@@ -33,69 +45,154 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
 }
 
-/// The crate name for a spec file stem: `ontap` gives `ontap-client`.
-pub fn crate_name(spec_stem: &str) -> String {
-    format!("{spec_stem}-client")
+/// A generated crate and the notes on what the generator dropped or rewrote to make it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    /// The crate.
+    pub krate: GeneratedCrate,
+    /// What was dropped or rewritten, in source order.
+    pub notes: Vec<Note>,
 }
 
-/// Runs the whole pipeline on one spec. `spec_path` is workspace-relative (`specs/ontap.yaml`);
-/// it names the crate and appears in messages and file headers.
-pub fn generate_crate(spec_path: &str, text: &str) -> Result<GeneratedCrate, Errors> {
-    let stem = std::path::Path::new(spec_path)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or(spec_path);
-    let name = crate_name(stem);
-    let spec = load::load(spec_path, text)?;
-    validate::validate(&spec)?;
-    let lowered = lower::lower(&spec)?;
-    let tokens = generate::generate(&spec, &lowered)?;
-    let modules = postprocess::split(tokens).map_err(|message| spec.error_at("", None, message))?;
-    let mut files = BTreeMap::new();
-    let auth = emit_auth::emit(&spec, &lowered)?;
-    files.insert(
-        "src/auth.rs".to_string(),
-        format::module_file(spec_path, &auth),
-    );
-    let errors = emit_errors::emit(&spec, &lowered)?;
-    files.insert(
-        "src/errors.rs".to_string(),
-        format::module_file(spec_path, &errors),
-    );
-    if let Some(pagination) = emit_pagination::emit(&spec, &lowered)? {
-        files.insert(
-            "src/pagination.rs".to_string(),
-            format::module_file(spec_path, &pagination),
-        );
+/// The package name for a spec file stem: `ontap` gives `ontap-client`, `api.github.com` gives
+/// `api-github-com-client` (a package name holds letters, digits, `-` and `_` only).
+pub fn crate_name(spec_stem: &str) -> String {
+    let mut name = String::new();
+    for c in spec_stem.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
     }
-    let mock = generate::generate_mock(&spec, &lowered)?;
-    let mock: syn::File = syn::parse2(mock).map_err(|e| {
-        spec.error_at(
-            "",
-            None,
-            format!("progenitor emitted mock code syn cannot parse: {e}"),
-        )
+    let name = name.trim_matches('-');
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+        format!("api-{name}")
+    } else {
+        name.to_string()
+    };
+    format!("{}-client", name.trim_end_matches('-'))
+}
+
+/// The file stem of a spec path: `specs/api.github.com.json` gives `api.github.com`.
+pub fn spec_stem(spec_path: &str) -> &str {
+    let file = spec_path.rsplit('/').next().unwrap_or(spec_path);
+    for extension in [".yaml", ".yml", ".json"] {
+        if let Some(stem) = file.strip_suffix(extension) {
+            return stem;
+        }
+    }
+    file
+}
+
+/// Runs the whole pipeline on one spec, in this process. `spec_path` is workspace-relative
+/// (`specs/ontap.yaml`); it names the crate and appears in messages and file headers.
+pub fn generate_crate(spec_path: &str, text: &str) -> Result<Generated, Errors> {
+    generate_crate_with(spec_path, text, &engine::Drops::default())
+}
+
+/// [`generate_crate`] with parts set aside beforehand (when the engine crashed on them in
+/// another process; see [`isolate`]).
+pub fn generate_crate_with(
+    spec_path: &str,
+    text: &str,
+    drops: &engine::Drops,
+) -> Result<Generated, Errors> {
+    engine::on_large_stack(|| pipeline(spec_path, text, drops))
+}
+
+fn pipeline(spec_path: &str, text: &str, drops: &engine::Drops) -> Result<Generated, Errors> {
+    let name = crate_name(spec_stem(spec_path));
+    let (mut spec, mut notes) = load::load(spec_path, text)?;
+    validate::validate(&spec)?;
+    let document = std::mem::take(&mut spec.document);
+    let (mut lowered, lowering_notes) = lower::lower(&spec, document)?;
+    notes.extend(lowering_notes);
+    drops.apply(&spec, &mut lowered, &mut notes);
+    let ((mut files, api), _) = engine::recover(&spec, lowered, &mut notes, |lowered| {
+        modules(spec_path, lowered)
     })?;
-    files.insert(
-        "src/mock.rs".to_string(),
-        format::module_file(spec_path, &postprocess::one_doc_line_per_attribute(mock)),
-    );
-    files.insert(
-        "src/client.rs".to_string(),
-        format::module_file(spec_path, &modules.client),
-    );
-    files.insert(
-        "src/builder.rs".to_string(),
-        format::module_file(spec_path, &modules.builder),
-    );
-    files.insert(
-        "src/types.rs".to_string(),
-        format::module_file(spec_path, &modules.types),
-    );
+    spec.locate_notes(&mut notes);
+    notes.sort();
+    notes.dedup();
     let code: String = files.values().map(String::as_str).collect();
-    let info = scaffold::CrateInfo::new(&name, spec_path, &lowered);
+    let info = scaffold::CrateInfo {
+        name: &name,
+        spec: spec_path,
+        api: &api,
+        notes: &notes,
+        has_pagination: files.contains_key("src/pagination.rs"),
+    };
     files.insert("Cargo.toml".to_string(), scaffold::cargo_toml(&info, &code));
     files.insert("README.md".to_string(), scaffold::readme(&info));
     files.insert("src/lib.rs".to_string(), scaffold::lib_rs(&info));
-    Ok(GeneratedCrate { name, files })
+    Ok(Generated {
+        krate: GeneratedCrate { name, files },
+        notes,
+    })
+}
+
+/// The crate's module files for a lowered document: the engine's client on this thread (then
+/// post-processed and formatted), the crate's own modules from the model on a second one.
+fn modules(
+    spec_path: &str,
+    lowered: &serde_json::Value,
+) -> Result<(BTreeMap<String, String>, model::Api), engine::Failure> {
+    let api = model::build(lowered);
+    let files = std::thread::scope(|scope| {
+        let own = engine::spawn_large(scope, || own_modules(spec_path, &api, lowered))?;
+        let client = engine::run_client(lowered)?;
+        let modules = postprocess::split(client).map_err(engine::Failure::Error)?;
+        let mut files = own
+            .join()
+            .map_err(|_| engine::Failure::Crash("the emitting thread ended abnormally".into()))??;
+        for (path, file) in [
+            ("src/client.rs", &modules.client),
+            ("src/builder.rs", &modules.builder),
+            ("src/types.rs", &modules.types),
+        ] {
+            files.insert(path.to_string(), format::module_file(spec_path, file));
+        }
+        Ok::<_, engine::Failure>(files)
+    })?;
+    Ok((files, api))
+}
+
+/// The modules the crate's own emitters write from the model: credentials, errors, responses,
+/// pagination and mocks.
+fn own_modules(
+    spec_path: &str,
+    api: &model::Api,
+    lowered: &serde_json::Value,
+) -> Result<BTreeMap<String, String>, engine::Failure> {
+    let mut files = BTreeMap::new();
+    let mut module = |path: &str, file: &syn::File| {
+        files.insert(path.to_string(), format::module_file(spec_path, file));
+    };
+    module("src/auth.rs", &emit_auth::emit(api));
+    module("src/errors.rs", &emit_errors::emit(api, lowered));
+    module("src/responses.rs", &emit_responses::emit(api));
+    if let Some(pagination) = emit_pagination::emit(api, lowered).map_err(engine::Failure::Error)? {
+        module("src/pagination.rs", &pagination);
+    }
+    files.insert(
+        "src/mock.rs".to_string(),
+        format!("{}\n{}", format::rust_header(spec_path), emit_mock::emit(api)),
+    );
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_are_package_names() {
+        assert_eq!(crate_name("ontap"), "ontap-client");
+        assert_eq!(crate_name("api.github.com"), "api-github-com-client");
+        assert_eq!(crate_name("My API v2"), "my-api-v2-client");
+        assert_eq!(crate_name("2fa"), "api-2fa-client");
+        assert_eq!(spec_stem("specs/api.github.com.json"), "api.github.com");
+        assert_eq!(spec_stem("specs/vspc.yml"), "vspc");
+    }
 }

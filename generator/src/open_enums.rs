@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use quote::quote;
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Fields, File, Ident, Item, ItemEnum, LitStr};
 
 /// Rewrites every string enum in `types`.
@@ -13,6 +14,7 @@ pub fn open_string_enums(types: &mut File) {
     let mut values: BTreeMap<Ident, Vec<(Ident, String)>> = BTreeMap::new();
     for item in &types.items {
         if let Item::Enum(enumeration) = item
+            && !is_tagged(enumeration)
             && let Some(variants) = string_variants(enumeration)
         {
             values.insert(enumeration.ident.clone(), variants);
@@ -20,6 +22,18 @@ pub fn open_string_enums(types: &mut File) {
     }
     if values.is_empty() {
         return;
+    }
+    let renamed: Vec<Ident> = values
+        .iter()
+        .filter(|(_, variants)| variants.iter().any(|(ident, _)| ident == "UnknownValue"))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if !renamed.is_empty() {
+        RenameUnknown {
+            enums: renamed,
+            in_impl_of: None,
+        }
+        .visit_file_mut(types);
     }
     let mut items = Vec::with_capacity(types.items.len());
     for item in types.items.drain(..) {
@@ -38,14 +52,69 @@ pub fn open_string_enums(types: &mut File) {
     types.items = items;
 }
 
+/// Points typify's own references to a spec value named `Unknown` (defaults, conversions) at
+/// its new name, `UnknownValue`.
+struct RenameUnknown {
+    enums: Vec<Ident>,
+    in_impl_of: Option<Ident>,
+}
+
+impl VisitMut for RenameUnknown {
+    fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
+        let outer = self.in_impl_of.take();
+        if let syn::Type::Path(self_type) = &*block.self_ty {
+            self.in_impl_of = self_type.path.get_ident().cloned();
+        }
+        syn::visit_mut::visit_item_impl_mut(self, block);
+        self.in_impl_of = outer;
+    }
+
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        let count = path.segments.len();
+        if count >= 2 && path.segments[count - 1].ident == "Unknown" {
+            let owner = &path.segments[count - 2].ident;
+            let is_enum = self.enums.contains(owner)
+                || (owner == "Self" && self.in_impl_of.as_ref().is_some_and(|i| self.enums.contains(i)));
+            if is_enum {
+                path.segments[count - 1].ident = Ident::new("UnknownValue", proc_macro2::Span::call_site());
+            }
+        }
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+}
+
+/// Whether serde reads the enum by a tag or by shape (`tag`, `content`, `untagged`): then its
+/// unit variants are not string values, and the enum stays as typify wrote it.
+fn is_tagged(enumeration: &ItemEnum) -> bool {
+    let mut tagged = false;
+    for attribute in enumeration.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attribute.parse_nested_meta(|meta| {
+            tagged |= ["tag", "content", "untagged"]
+                .iter()
+                .any(|key| meta.path.is_ident(key));
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    tagged
+}
+
 /// The `(variant, value)` pairs of an enum whose variants are all unit variants, or `None`.
+/// A variant that a spec value named `Unknown` is renamed `UnknownValue`, so the catch-all
+/// can keep the name every open enum uses for it.
 fn string_variants(enumeration: &ItemEnum) -> Option<Vec<(Ident, String)>> {
     enumeration
         .variants
         .iter()
         .map(|variant| match variant.fields {
             Fields::Unit => Some((
-                variant.ident.clone(),
+                if variant.ident == "Unknown" {
+                    Ident::new("UnknownValue", variant.ident.span())
+                } else {
+                    variant.ident.clone()
+                },
                 serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string()),
             )),
             _ => None,
@@ -97,6 +166,9 @@ fn open(enumeration: &mut ItemEnum) {
         variant
             .attrs
             .retain(|attribute| !attribute.path().is_ident("serde"));
+        if variant.ident == "Unknown" {
+            variant.ident = Ident::new("UnknownValue", variant.ident.span());
+        }
     }
     enumeration.variants.push(syn::parse_quote! {
         /// A value the spec does not list, kept exactly as the server sent it.

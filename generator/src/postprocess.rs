@@ -47,6 +47,8 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
         types: file_of(types.ok_or("progenitor emitted no types module")?),
     };
     remove_plain_constructor(&mut modules.client);
+    send_becomes_send_raw(&mut modules.builder);
+    builder_uses_progenitor_error(&mut modules.builder);
     crate::open_enums::open_string_enums(&mut modules.types);
     null_collections_as_empty(&mut modules.types);
     for file in [
@@ -70,6 +72,51 @@ fn remove_plain_constructor(client: &mut File) {
                 .items
                 .retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
         }
+    }
+}
+
+/// progenitor's `send` reads every answer as raw bytes (its view of the spec documents no
+/// other); it becomes the crate-internal `send_raw`, and the crate's own `send` (in
+/// `responses.rs`) reads the answer by its documented status.
+fn send_becomes_send_raw(builder: &mut File) {
+    for item in &mut builder.items {
+        if let Item::Impl(block) = item {
+            for member in &mut block.items {
+                if let syn::ImplItem::Fn(function) = member
+                    && function.sig.ident == "send"
+                {
+                    function.sig.ident = syn::Ident::new("send_raw", function.sig.ident.span());
+                    function.vis = syn::parse_quote! { pub(crate) };
+                }
+            }
+        }
+    }
+}
+
+/// The crate root's `Error` is the crate's own; progenitor's builders, which import everything
+/// from the crate root, mean progenitor's `Error`.
+fn builder_uses_progenitor_error(builder: &mut File) {
+    let mut removed = false;
+    for item in &mut builder.items {
+        if let Item::Use(using) = item
+            && let syn::UseTree::Path(path) = &mut using.tree
+            && path.ident == "super"
+            && let syn::UseTree::Group(group) = &mut *path.tree
+        {
+            let before = group.items.len();
+            group.items = group
+                .items
+                .iter()
+                .filter(|tree| !matches!(tree, syn::UseTree::Name(name) if name.ident == "Error"))
+                .cloned()
+                .collect();
+            removed |= group.items.len() != before;
+        }
+    }
+    if removed {
+        builder
+            .items
+            .insert(0, syn::parse_quote! { use ::progenitor_client::Error; });
     }
 }
 

@@ -6,8 +6,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::isolate::Isolation;
 use crate::write::{self, Plan, Scope};
-use crate::{Errors, GeneratedCrate};
+use crate::{Errors, GeneratedCrate, Note};
+
+/// The extensions a spec file may have.
+pub const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
 /// Where specs are read from and where their crates go, relative to the workspace root.
 pub const SOURCES: [Source; 2] = [
@@ -24,7 +28,7 @@ pub const SOURCES: [Source; 2] = [
 /// A directory of specs and the directory their crates are generated into.
 #[derive(Debug, Clone, Copy)]
 pub struct Source {
-    /// Directory of `*.yaml` specs.
+    /// Directory of specs (`*.yaml`, `*.yml`, `*.json`).
     pub specs: &'static str,
     /// Directory that holds one `<stem>-client` crate per spec.
     pub output: &'static str,
@@ -37,6 +41,9 @@ pub struct Request {
     pub specs: Vec<String>,
     /// Plan only; write nothing.
     pub check: bool,
+    /// Run each spec's pipeline in a child process (see [`crate::isolate`]); `None` runs it
+    /// in this one.
+    pub isolation: Option<Isolation>,
 }
 
 /// What a regeneration did.
@@ -44,6 +51,8 @@ pub struct Request {
 pub struct Report {
     /// For each generated crate: its spec path and how long generation took.
     pub timings: Vec<(String, Duration)>,
+    /// For each generated crate: its spec path and the notes on what was dropped or rewritten.
+    pub notes: Vec<(String, Vec<Note>)>,
     /// The changes, one plan per output directory.
     pub plans: Vec<Plan>,
     /// Whether the plans were applied (false in check mode).
@@ -81,31 +90,56 @@ pub enum RegenError {
         /// How many specs were generated.
         total: usize,
     },
+    /// Two spec files would make the same crate.
+    #[error("{first} and {second} both make the crate {name}; rename one")]
+    SameCrate {
+        /// The first spec.
+        first: String,
+        /// The second spec.
+        second: String,
+        /// The crate they would both make.
+        name: String,
+    },
     /// Reading specs or reading and writing the output failed.
     #[error("{0}")]
     Io(#[from] io::Error),
 }
 
-/// The specs of one source directory, as workspace-relative paths, sorted.
-fn specs_in(root: &Path, source: &Source) -> io::Result<Vec<(String, PathBuf)>> {
+/// The specs of one source directory, as (stem, workspace-relative path), sorted.
+fn specs_in(root: &Path, source: &Source) -> Result<Vec<(String, PathBuf)>, RegenError> {
     let mut specs = Vec::new();
     let entries = match std::fs::read_dir(root.join(source.specs)) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(specs),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     for entry in entries {
         let path = entry?.path();
-        if path.extension().is_some_and(|ext| ext == "yaml")
-            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        let Some(file) = path.file_name().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|ext| SPEC_EXTENSIONS.contains(&ext))
         {
             specs.push((
-                stem.to_string(),
-                Path::new(source.specs).join(format!("{stem}.yaml")),
+                crate::spec_stem(file).to_string(),
+                Path::new(source.specs).join(file),
             ));
         }
     }
     specs.sort();
+    for pair in specs.windows(2) {
+        let (first, second) = (&pair[0], &pair[1]);
+        if crate::crate_name(&first.0) == crate::crate_name(&second.0) {
+            return Err(RegenError::SameCrate {
+                first: first.1.display().to_string(),
+                second: second.1.display().to_string(),
+                name: crate::crate_name(&first.0),
+            });
+        }
+    }
     Ok(specs)
 }
 
@@ -128,6 +162,7 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
     }
 
     let mut timings = Vec::new();
+    let mut notes = Vec::new();
     let mut failures = Vec::new();
     let mut generated: Vec<(&Source, Vec<GeneratedCrate>)> = Vec::new();
     let mut total = 0;
@@ -142,10 +177,15 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
             let text = std::fs::read_to_string(root.join(path))
                 .map_err(|e| io::Error::new(e.kind(), format!("{display}: {e}")))?;
             let started = Instant::now();
-            match crate::generate_crate(&display, &text) {
+            let outcome = match &request.isolation {
+                Some(isolation) => isolation.generate(&display, &text),
+                None => crate::generate_crate(&display, &text),
+            };
+            match outcome {
                 Ok(one) => {
-                    timings.push((display, started.elapsed()));
-                    crates.push(one);
+                    timings.push((display.clone(), started.elapsed()));
+                    notes.push((display, one.notes));
+                    crates.push(one.krate);
                 }
                 Err(errors) => failures.push(errors),
             }
@@ -173,6 +213,7 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
     }
     Ok(Report {
         timings,
+        notes,
         plans,
         applied: !request.check,
     })

@@ -1,9 +1,11 @@
 //! Writes the files around the generated modules: the crate's `Cargo.toml`, `README.md` and
-//! `src/lib.rs`, with metadata from the spec and dependency versions from the workspace.
+//! `src/lib.rs`, from the operation model, with dependency versions from the workspace and the
+//! notes of what the generator dropped or rewrote.
 
-use serde_json::Value;
-
+use crate::error::Note;
 use crate::format::GENERATED_MARKER;
+use crate::model::{Api, Operation, Parameter};
+use crate::rust_names::{method_ident, parameter_ident};
 
 /// What the scaffold needs to know about one crate.
 pub struct CrateInfo<'a> {
@@ -11,147 +13,25 @@ pub struct CrateInfo<'a> {
     pub name: &'a str,
     /// The spec's workspace-relative path, for example `specs/ontap.yaml`.
     pub spec: &'a str,
-    /// The spec's `info.title`.
-    pub title: &'a str,
-    /// The spec's `info.description`, if any.
-    pub description: Option<&'a str>,
-    /// The spec's `info.version`.
-    pub api_version: &'a str,
-    /// The first server URL with its variables' defaults filled in.
-    pub base_url: String,
-    /// A call of the spec's first operation, as the usage example shows it.
-    pub example_call: String,
-    /// The stream call of the first paginated operation, if any.
-    pub stream_call: Option<String>,
-    /// The first kind of credentials: variant name and fields (name, secret).
-    pub credentials: Option<(String, Vec<(String, bool)>)>,
+    /// The operation model.
+    pub api: &'a Api,
+    /// What the generator dropped or rewrote, for the docs.
+    pub notes: &'a [Note],
+    /// Whether a `pagination` module is generated.
+    pub has_pagination: bool,
 }
 
-impl<'a> CrateInfo<'a> {
-    /// Reads the crate facts from a spec document.
-    pub fn new(name: &'a str, spec: &'a str, document: &'a Value) -> Self {
-        let info = &document["info"];
-        CrateInfo {
-            name,
-            spec,
-            title: info["title"].as_str().unwrap_or(name),
-            description: info["description"].as_str(),
-            api_version: info["version"].as_str().unwrap_or_default(),
-            base_url: base_url(document),
-            example_call: example_call(document),
-            stream_call: stream_call(document),
-            credentials: first_credentials(document),
-        }
-    }
-
+impl CrateInfo<'_> {
     fn library_name(&self) -> String {
         self.name.replace('-', "_")
     }
 }
 
-fn base_url(document: &Value) -> String {
-    let server = &document["servers"][0];
-    let mut url = server["url"]
-        .as_str()
-        .unwrap_or("https://appliance.example.com")
-        .to_string();
-    for (name, variable) in server["variables"].as_object().into_iter().flatten() {
-        url = url.replace(
-            &format!("{{{name}}}"),
-            variable["default"].as_str().unwrap_or_default(),
-        );
-    }
-    url
-}
-
-/// `client.operation().required_parameter(example)...send().await?` for the first operation.
-fn example_call(document: &Value) -> String {
-    let Some(operation) = crate::walk::operations(document).into_iter().next() else {
-        return String::new();
-    };
-    let mut call = format!(
-        "client.{}()",
-        crate::rust_names::method_ident(operation.id().unwrap_or_default())
-    );
-    for (_, parameter) in operation.parameters(document) {
-        if parameter["required"] == Value::Bool(true) {
-            let name = parameter["name"].as_str().unwrap_or_default();
-            let example = parameter["example"].as_str().unwrap_or("...");
-            call.push_str(&format!(
-                "\n    .{}({example:?})",
-                crate::rust_names::field_ident(name)
-            ));
-        }
-    }
-    if operation
-        .object
-        .get("requestBody")
-        .is_some_and(|body| body["required"] == Value::Bool(true))
-    {
-        call.push_str("\n    .body(Default::default())");
-    }
-    call.push_str("\n    .send()\n    .await?");
-    call
-}
-
-/// `client.operation_stream(|request| request...)` for the first paginated operation.
-fn stream_call(document: &Value) -> Option<String> {
-    let operation = crate::walk::operations(document)
-        .into_iter()
-        .find(|o| o.object.contains_key("x-pagination"))?;
-    let mut configure = String::from("|request| request");
-    for (_, parameter) in operation.parameters(document) {
-        if parameter["required"] == Value::Bool(true) {
-            let example = parameter["example"].as_str().unwrap_or("...");
-            configure.push_str(&format!(
-                ".{}({example:?})",
-                crate::rust_names::field_ident(parameter["name"].as_str().unwrap_or_default())
-            ));
-        }
-    }
-    Some(format!(
-        "client.{}_stream({configure})",
-        crate::rust_names::method_ident(operation.id().unwrap_or_default())
-    ))
-}
-
-/// The first `Credentials` variant the generated `auth.rs` will have, for the usage example.
-fn first_credentials(document: &Value) -> Option<(String, Vec<(String, bool)>)> {
-    let managed = document
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, scheme)| {
-            scheme.get("x-csrf").map(|csrf| {
-                [
-                    name.clone(),
-                    csrf["cookieScheme"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                ]
-            })
-        })
-        .flatten()
-        .collect();
-    let first = crate::emit_auth::alternatives(document, &managed)
-        .into_iter()
-        .next()?;
-    Some((
-        first.variant.to_string(),
-        first
-            .fields
-            .into_iter()
-            .map(|(field, secret, _)| (field.to_string(), secret))
-            .collect(),
-    ))
-}
-
 /// Crates the generated code may name, with the text that shows it does. Each comes from the
 /// workspace's `[workspace.dependencies]`, the one place versions are set.
-const OPTIONAL_DEPENDENCIES: [(&str, &str); 3] = [
+const OPTIONAL_DEPENDENCIES: [(&str, &str); 4] = [
     ("chrono", "::chrono::"),
+    ("futures", "futures::"),
     ("regress", "::regress::"),
     ("uuid", "::uuid::"),
 ];
@@ -206,8 +86,8 @@ all-features = true
 "#,
         spec = info.spec,
         name = info.name,
-        title = toml_escape(info.title),
-        api_version = toml_escape(info.api_version),
+        title = toml_escape(one_line(&info.api.title)),
+        api_version = toml_escape(one_line(&info.api.version)),
     )
 }
 
@@ -215,9 +95,97 @@ fn toml_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+fn one_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default().trim()
+}
+
+/// A value the usage example can pass for a required parameter, if it can name one that
+/// compiles whatever Rust type the parameter has.
+fn example_value(parameter: &Parameter) -> Option<String> {
+    if parameter.comma_separated {
+        return Some("[\"...\"]".into());
+    }
+    match parameter.kind.as_deref() {
+        Some("string")
+            if !matches!(
+                parameter.format.as_deref(),
+                Some("date-time" | "date" | "time" | "uuid" | "ipv4" | "ipv6" | "ip" | "byte" | "binary" | "uri" | "url")
+            ) =>
+        {
+            let example = parameter
+                .example
+                .as_ref()
+                .and_then(|e| e.as_str())
+                .filter(|_| !parameter.is_enum)
+                .unwrap_or("...");
+            Some(format!("{example:?}"))
+        }
+        Some("boolean") if !parameter.is_enum => Some("true".into()),
+        _ => None,
+    }
+}
+
+/// `.parameter(value)` for each required parameter, or `None` if one cannot be written.
+fn required_setters(operation: &Operation) -> Option<Vec<String>> {
+    let mut setters = Vec::new();
+    for parameter in operation.parameters.iter().filter(|p| p.required) {
+        let value = example_value(parameter)?;
+        setters.push(format!(".{}({value})", parameter_ident(&parameter.name)));
+    }
+    if let Some(body) = operation.body.as_ref().filter(|b| b.required) {
+        if !body.has_builder {
+            return None;
+        }
+        setters.push(".body_map(|body| body)".into());
+    }
+    Some(setters)
+}
+
+/// The call the usage example makes: a stream for the first paged operation that can be
+/// called as written, else the first such operation (a GET if there is one).
+enum ExampleCall {
+    Stream(String),
+    Send(String),
+    Builder(String),
+}
+
+fn example_call(api: &Api) -> Option<ExampleCall> {
+    let callable = |operation: &&Operation| required_setters(operation).is_some();
+    if let Some(operation) = api
+        .operations
+        .iter()
+        .filter(|o| o.pagination.is_some())
+        .find(callable)
+    {
+        let setters = required_setters(operation).unwrap_or_default().concat();
+        return Some(ExampleCall::Stream(format!(
+            "client.{}_stream(|request| request{setters})",
+            method_ident(&operation.name)
+        )));
+    }
+    let first = api
+        .operations
+        .iter()
+        .filter(callable)
+        .min_by_key(|o| (o.method != "get", o.parameters.iter().filter(|p| p.required).count()));
+    match first {
+        Some(operation) => {
+            let mut call = format!("client.{}()", method_ident(&operation.name));
+            for setter in required_setters(operation).unwrap_or_default() {
+                call.push_str(&format!("\n    {setter}"));
+            }
+            call.push_str("\n    .send()\n    .await?");
+            Some(ExampleCall::Send(call))
+        }
+        None => api
+            .operations
+            .first()
+            .map(|o| ExampleCall::Builder(format!("client.{}()", method_ident(&o.name)))),
+    }
+}
+
 /// The usage example that opens the crate docs and the README: connect with the first kind
-/// of credentials the spec accepts, then list with the first paginated operation's stream, or
-/// call the first operation.
+/// of credentials the spec accepts, then list with a stream or make a call.
 fn usage_example(info: &CrateInfo<'_>) -> Vec<String> {
     let library = info.library_name();
     let env_prefix = info
@@ -225,19 +193,21 @@ fn usage_example(info: &CrateInfo<'_>) -> Vec<String> {
         .trim_end_matches("-client")
         .replace('-', "_")
         .to_uppercase();
+    let call = example_call(info.api);
     let mut lines = vec![format!("use {library}::{{Client, Credentials}};")];
-    if info.stream_call.is_some() {
+    if matches!(call, Some(ExampleCall::Stream(_))) {
         lines.push(format!("use {library}::futures::TryStreamExt;"));
     }
     lines.push(String::new());
-    let credentials = match &info.credentials {
-        Some((variant, fields)) if !fields.is_empty() => {
-            let mut text = format!("Credentials::{variant} {{\n");
-            for (field, secret) in fields {
+    let alternatives = crate::emit_auth::alternatives(info.api);
+    let credentials = match alternatives.first() {
+        Some(first) if !first.fields.is_empty() => {
+            let mut text = format!("Credentials::{} {{\n", first.variant);
+            for (field, secret, _) in &first.fields {
                 let value = if *secret {
                     format!(
                         "std::env::var(\"{env_prefix}_{}\")?.into()",
-                        field.to_uppercase()
+                        field.to_string().trim_start_matches("r#").to_uppercase()
                     )
                 } else {
                     "\"admin\".into()".to_string()
@@ -247,24 +217,30 @@ fn usage_example(info: &CrateInfo<'_>) -> Vec<String> {
             text.push_str("    }");
             text
         }
-        Some((variant, _)) => format!("Credentials::{variant}"),
+        Some(first) => format!("Credentials::{}", first.variant),
         None => "Credentials::None".to_string(),
     };
     lines.push(format!(
-        "let client = Client::connect(\n    \"{}\",\n    {credentials},\n)?;",
-        info.base_url
+        "let client = Client::connect(\n    {:?},\n    {credentials},\n)?;",
+        info.api.base_url
     ));
-    match &info.stream_call {
-        Some(stream) => {
+    match call {
+        Some(ExampleCall::Stream(stream)) => {
             lines.push(format!("let mut items = std::pin::pin!({stream});"));
             lines.push("while let Some(item) = items.try_next().await? {".to_string());
             lines.push("    println!(\"{item:?}\");".to_string());
             lines.push("}".to_string());
         }
-        None => {
-            lines.push(format!("let response = {};", info.example_call));
-            lines.push("println!(\"{:?}\", response.into_inner());".to_string());
+        Some(ExampleCall::Send(call)) => {
+            lines.push(format!("let response = {call};"));
+            lines.push("println!(\"{}\", response.status());".to_string());
         }
+        Some(ExampleCall::Builder(call)) => {
+            lines.push(format!(
+                "// Set the operation's parameters on the builder, then `send().await`.\nlet _request = {call};"
+            ));
+        }
+        None => lines.push("let _ = client;".to_string()),
     }
     lines
         .iter()
@@ -272,9 +248,27 @@ fn usage_example(info: &CrateInfo<'_>) -> Vec<String> {
         .collect()
 }
 
-/// `README.md`: what the crate is, how to use it, and how it is regenerated.
+/// The notes as Markdown list items, one line each.
+fn note_items(notes: &[Note]) -> String {
+    notes
+        .iter()
+        .map(|note| format!("- {}\n", note.without_file().replace('\n', " ")))
+        .collect()
+}
+
+/// `README.md`: what the crate is, how to use it, how it is regenerated, what was changed.
 pub fn readme(info: &CrateInfo<'_>) -> String {
     let example = usage_example(info).join("\n");
+    let notes = if info.notes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n## What the generator changed\n\nThe spec could not be taken exactly as written; {} note(s), each located in `{}`:\n\n{}",
+            info.notes.len(),
+            info.spec,
+            note_items(info.notes)
+        )
+    };
     format!(
         r#"<!-- {GENERATED_MARKER} from {spec}; do not edit. -->
 # {name}
@@ -292,18 +286,32 @@ Typed async Rust client for the {title} (API version {api_version}).
 Every operation of the spec is a method on `Client` that returns a request builder; set its parameters and call `send().await`.
 Operations the spec pages through also have a `<method>_stream` method that lists every item.
 `Client::connect_with` takes `ConnectionSettings`: an appliance's own CA certificate, timeouts, a User-Agent.
+Each operation's errors are its own type in `errors`, one variant per documented status.
 
 ## Generated code
 
 This crate is generated from `{spec}` by `cargo xtask regen` in the storage-jobs-sdk workspace.
 Change the spec or the generator and regenerate; never edit these files by hand.
-"#,
+{notes}"#,
         spec = info.spec,
         name = info.name,
-        title = info.title,
-        api_version = info.api_version,
-        description = info.description.unwrap_or_default().trim(),
+        title = one_line(&info.api.title),
+        api_version = one_line(&info.api.version),
+        description = info.api.description.as_deref().unwrap_or_default().trim(),
     )
+}
+
+/// Doc comment lines (`//! ...`) for `text`.
+fn doc_lines(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.trim().is_empty() {
+                "//!\n".to_string()
+            } else {
+                format!("//! {}\n", line.trim_end())
+            }
+        })
+        .collect()
 }
 
 /// `src/lib.rs`: crate docs (with a compiled usage example), the module declarations and the
@@ -313,30 +321,37 @@ Change the spec or the generator and regenerate; never edit these files by hand.
 /// must not reformat it, or `cargo xtask regen --check` and `cargo fmt --check` would disagree.
 /// This file itself is written the way rustfmt prints it.
 pub fn lib_rs(info: &CrateInfo<'_>) -> String {
-    let doc_lines = |text: &str| -> String {
-        text.lines()
-            .map(|line| {
-                if line.trim().is_empty() {
-                    "//!\n".to_string()
-                } else {
-                    format!("//! {}\n", line.trim_end())
-                }
-            })
-            .collect()
-    };
-    let description = doc_lines(info.description.unwrap_or_default().trim());
+    let description = doc_lines(
+        &info
+            .api
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            // A doc comment is Markdown: code fences in a description would become doctests.
+            .replace("```", "'''"),
+    );
     let mut example = String::from(
         "//! ```no_run\n//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
     );
     example.push_str(&doc_lines(&usage_example(info).join("\n")));
     example.push_str("//! # Ok(())\n//! # }\n//! ```\n");
-    let (pagination_module, pagination_doc) = if info.stream_call.is_some() {
+    let (pagination_module, pagination_doc) = if info.has_pagination {
         (
             "\n/// `<method>_stream` methods for the operations the spec pages through.\n#[rustfmt::skip]\nmod pagination;\n",
             "//! - `<method>_stream` methods on [`Client`]: every item of a paged listing, fetched lazily.\n",
         )
     } else {
         ("", "")
+    };
+    let notes = if info.notes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "//!\n//! # What the generator changed\n//!\n//! The spec could not be taken exactly as written; each note is located in `{}`:\n//!\n{}",
+            info.spec,
+            doc_lines(&note_items(info.notes).replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;"))
+        )
     };
     format!(
         r#"// {GENERATED_MARKER} from {spec}; do not edit.
@@ -351,12 +366,14 @@ pub fn lib_rs(info: &CrateInfo<'_>) -> String {
 //!   [`Client::connect_with`] take [`Credentials`] and [`ConnectionSettings`].
 {pagination_doc}//! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
 //! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - [`errors`]: each operation's error type, one variant per documented error status.
+//! - [`responses`]: for operations with several documented successes, an enum of them.
 //! - `mock` (feature `mock`): typed `httpmock` helpers for testing code that uses this crate.
-//! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
-//!   with the vendor's code and message for display (`ApiError::from(error)`).
+//! - [`Error`] and [`ResponseValue`]: what `send()` returns; `Error` displays the vendor's
+//!   message and code and never prints a credential.
 //!
 //! Generated from `{spec}` by `cargo xtask regen`; change the spec or the generator, not this crate.
-
+{notes}
 /// Credentials, connection and the hooks that authenticate every request.
 #[rustfmt::skip]
 mod auth;
@@ -364,10 +381,16 @@ mod auth;
 #[rustfmt::skip]
 mod client;
 
-/// `VendorError` for the error body types.
+/// Each operation's error type, and `VendorError` for the error bodies.
 #[rustfmt::skip]
-mod errors;
+#[allow(clippy::all)]
+pub mod errors;
 {pagination_module}
+/// `send` for every operation, and the enums of operations with several documented successes.
+#[rustfmt::skip]
+#[allow(clippy::all)]
+pub mod responses;
+
 /// Request builders, one per operation.
 #[rustfmt::skip]
 #[allow(clippy::all)]
@@ -388,21 +411,21 @@ pub mod types;
 pub use auth::{{Credentials, USER_AGENT}};
 pub use client::Client;
 #[allow(unused_imports)]
-pub use progenitor_client::{{ByteStream, ClientInfo, Error, ResponseValue}};
+pub use progenitor_client::{{ByteStream, ClientInfo, ResponseValue}};
 #[allow(unused_imports)]
 use progenitor_client::{{ClientHooks, OperationInfo, RequestBuilderExt, encode_path}};
 pub use storage_jobs_runtime::futures;
 pub use storage_jobs_runtime::{{
-    ApiError, CommaSeparated, ConfigError, ConnectionSettings, Secret, VendorError,
+    CommaSeparated, ConfigError, ConnectionSettings, Error, Headers, RawBody, Secret, VendorError,
 }};
 
 /// Items most callers need, for a glob import.
 pub mod prelude {{
-    pub use crate::{{ApiError, Client, Credentials}};
+    pub use crate::{{Client, Credentials, Error}};
 }}
 "#,
         spec = info.spec,
-        title = info.title,
-        api_version = info.api_version,
+        title = one_line(&info.api.title),
+        api_version = one_line(&info.api.version),
     )
 }

@@ -1,4 +1,4 @@
-//! Walks a spec document: its operations with their pointers, and local `$ref` resolution.
+//! Walks a spec document: every mapping with its pointer, and local `$ref` resolution.
 
 use serde_json::{Map, Value};
 
@@ -8,86 +8,6 @@ use crate::error::escape_token;
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// One operation of a spec.
-pub struct Operation<'a> {
-    /// The path template, for example `/cluster/jobs`.
-    pub path: &'a str,
-    /// The lowercase HTTP method.
-    pub method: &'a str,
-    /// JSON pointer of the operation object.
-    pub pointer: String,
-    /// The operation object.
-    pub object: &'a Map<String, Value>,
-    /// Parameters declared on the path item, shared by its operations.
-    pub path_parameters: &'a [Value],
-}
-
-impl Operation<'_> {
-    /// The `operationId`, if the operation has a usable one.
-    pub fn id(&self) -> Option<&str> {
-        self.object.get("operationId").and_then(Value::as_str)
-    }
-
-    /// Every parameter of the operation (path-item ones first) with its pointer, `$ref`s resolved.
-    pub fn parameters<'d>(&'d self, document: &'d Value) -> Vec<(String, &'d Value)> {
-        let path_item = self
-            .pointer
-            .rsplit_once('/')
-            .map(|(parent, _)| parent)
-            .unwrap_or_default();
-        let shared = self
-            .path_parameters
-            .iter()
-            .enumerate()
-            .map(move |(index, p)| (format!("{path_item}/parameters/{index}"), p));
-        let own = self
-            .object
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(|(index, p)| (format!("{}/parameters/{index}", self.pointer), p));
-        shared
-            .chain(own)
-            .map(|(pointer, parameter)| match resolve(document, parameter) {
-                Some((target, resolved)) => (target, resolved),
-                None => (pointer, parameter),
-            })
-            .collect()
-    }
-}
-
-/// Every operation in document order.
-pub fn operations(document: &Value) -> Vec<Operation<'_>> {
-    let mut found = Vec::new();
-    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
-        return found;
-    };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
-            continue;
-        };
-        let path_parameters = item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for method in METHODS {
-            if let Some(Value::Object(object)) = item.get(method) {
-                found.push(Operation {
-                    path,
-                    method,
-                    pointer: format!("/paths/{}/{method}", escape_token(path)),
-                    object,
-                    path_parameters,
-                });
-            }
-        }
-    }
-    found
-}
 
 /// Follows a local `$ref` (one hop at a time, until a non-reference), returning the target's
 /// pointer and value; `None` if `value` is not a reference.

@@ -1,14 +1,19 @@
-//! The error of a generated client call: the vendor's typed error body when the spec documents
-//! one for the status, the bare status otherwise, or what went wrong on the way.
+//! The error of every generated client call: the operation's documented error (its own type per
+//! operation, one variant per documented status), an undocumented status with its raw body,
+//! or what went wrong on the way. Nothing in it prints a secret: response headers that carry
+//! credentials or sessions are redacted in `Debug`, and `Display` shows no headers at all.
 
 use std::fmt;
 
+use bytes::Bytes;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 
 /// The code and message a vendor puts in its error body, for display.
 ///
-/// Generated crates implement it for each error body type, from the spec's `x-error-code` and
-/// `x-error-message` pointers.
+/// Generated crates implement it for each error body type (from the spec's `x-error-code` and
+/// `x-error-message` pointers, or a top-level `code`/`message` property) and for each
+/// operation's error type.
 pub trait VendorError {
     /// The vendor's error code, if the body has one.
     fn code(&self) -> Option<String>;
@@ -16,72 +21,137 @@ pub trait VendorError {
     fn message(&self) -> Option<String>;
 }
 
-/// Why an operation failed. `E` is the operation's documented error body.
+/// Why an operation failed. `E` is the operation's documented error type.
 ///
-/// `Display` never shows request headers, cookies or URLs, so it is safe to log.
+/// `Display` never shows headers, cookies or URLs, so it is safe to log; `Debug` shows headers
+/// with every credential and session value redacted.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum ApiError<E> {
-    /// The server answered with a status the spec documents an error body for.
-    Vendor {
+pub enum Error<E> {
+    /// The server answered with an error status the spec documents.
+    Documented {
         /// The HTTP status.
         status: StatusCode,
-        /// The decoded error body.
-        body: E,
+        /// The documented error, decoded.
+        error: E,
+        /// The response headers.
+        headers: Headers,
     },
-    /// The server answered with a status the spec documents without a body, or not at all.
-    Status {
+    /// The server answered with a status the spec does not document; the body is kept raw.
+    UnexpectedStatus {
         /// The HTTP status.
         status: StatusCode,
+        /// The body as received.
+        body: RawBody,
+        /// The response headers.
+        headers: Headers,
     },
     /// A response body did not decode as the spec says it should.
     Decode {
+        /// The HTTP status of the response.
+        status: StatusCode,
         /// Why, as serde_json put it.
         message: String,
+        /// The body as received.
+        body: RawBody,
     },
     /// The request could not be sent or the response not received.
     Transport(reqwest::Error),
     /// The request could not be built (a parameter failed to convert, a credential could not
-    /// be sent, the CSRF token could not be had).
+    /// be sent, the CSRF token could not be had, the response was larger than allowed).
     Request(String),
-    /// A pagination stream could not go on (for example, the server repeated a page token).
+    /// A pagination stream could not go on (for example, the server repeated a page cursor).
     Pagination(String),
 }
 
-impl<E> ApiError<E> {
+impl<E> Error<E> {
     /// The HTTP status, when the failure was an answer from the server.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            ApiError::Vendor { status, .. } | ApiError::Status { status } => Some(*status),
-            ApiError::Transport(error) => error.status(),
+            Error::Documented { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            Error::Transport(error) => error.status(),
+            Error::Request(_) | Error::Pagination(_) => None,
+        }
+    }
+
+    /// The documented error, when the server sent one.
+    pub fn documented(&self) -> Option<&E> {
+        match self {
+            Error::Documented { error, .. } => Some(error),
             _ => None,
         }
     }
 
-    /// The vendor's error body, when the server sent a documented one.
-    pub fn vendor_body(&self) -> Option<&E> {
+    /// The same failure with the documented error mapped through `f`.
+    pub fn map<F, G: FnOnce(E) -> F>(self, f: G) -> Error<F> {
         match self {
-            ApiError::Vendor { body, .. } => Some(body),
-            _ => None,
+            Error::Documented {
+                status,
+                error,
+                headers,
+            } => Error::Documented {
+                status,
+                error: f(error),
+                headers,
+            },
+            Error::UnexpectedStatus {
+                status,
+                body,
+                headers,
+            } => Error::UnexpectedStatus {
+                status,
+                body,
+                headers,
+            },
+            Error::Decode {
+                status,
+                message,
+                body,
+            } => Error::Decode {
+                status,
+                message,
+                body,
+            },
+            Error::Transport(error) => Error::Transport(error),
+            Error::Request(message) => Error::Request(message),
+            Error::Pagination(message) => Error::Pagination(message),
         }
     }
 }
 
-impl<E: VendorError> fmt::Display for ApiError<E> {
+impl<E: VendorError> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApiError::Vendor { status, body } => {
+            Error::Documented { status, error, .. } => {
                 write!(f, "{status}")?;
-                match (body.code(), body.message()) {
-                    (Some(code), Some(message)) => write!(f, ": {message} (code {code})"),
-                    (None, Some(message)) => write!(f, ": {message}"),
-                    (Some(code), None) => write!(f, ": code {code}"),
+                match (error.code(), error.message()) {
+                    (Some(code), Some(message)) => write!(
+                        f,
+                        ": {} (code {})",
+                        printable(&message),
+                        printable(&code)
+                    ),
+                    (None, Some(message)) => write!(f, ": {}", printable(&message)),
+                    (Some(code), None) => write!(f, ": code {}", printable(&code)),
                     (None, None) => Ok(()),
                 }
             }
-            ApiError::Status { status } => write!(f, "{status}"),
-            ApiError::Decode { message } => write!(f, "response did not decode: {message}"),
-            ApiError::Transport(error) => {
+            Error::UnexpectedStatus { status, body, .. } => {
+                write!(f, "{status}")?;
+                if !body.is_empty() {
+                    write!(f, ": {}", body.excerpt())?;
+                }
+                Ok(())
+            }
+            Error::Decode {
+                status, message, ..
+            } => write!(
+                f,
+                "{status}: the response did not decode as the spec says: {message}"
+            ),
+            Error::Transport(error) => {
                 // reqwest's own message is generic ("error sending request"); the reason
                 // (refused, timed out, certificate not trusted) is further down the chain.
                 write!(f, "transport: {error}")?;
@@ -92,45 +162,49 @@ impl<E: VendorError> fmt::Display for ApiError<E> {
                 }
                 Ok(())
             }
-            ApiError::Request(message) => write!(f, "request: {message}"),
-            ApiError::Pagination(message) => write!(f, "pagination: {message}"),
+            Error::Request(message) => write!(f, "request: {message}"),
+            Error::Pagination(message) => write!(f, "pagination: {message}"),
         }
     }
 }
 
-impl<E: VendorError + fmt::Debug> std::error::Error for ApiError<E> {
+impl<E: VendorError + fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ApiError::Transport(error) => Some(error),
+            Error::Transport(error) => Some(error),
             _ => None,
         }
     }
 }
 
-impl<E> From<progenitor_client::Error<E>> for ApiError<E> {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error;
-        match error {
-            Error::ErrorResponse(response) => ApiError::Vendor {
-                status: response.status(),
-                body: response.into_inner(),
-            },
-            Error::UnexpectedResponse(response) => ApiError::Status {
-                status: response.status(),
-            },
-            Error::InvalidResponsePayload(_, error) => ApiError::Decode {
-                message: error.to_string(),
-            },
-            // URLs can carry query credentials; reqwest's errors print them unless removed.
-            Error::CommunicationError(error)
-            | Error::InvalidUpgrade(error)
-            | Error::ResponseBodyError(error) => ApiError::Transport(error.without_url()),
-            Error::InvalidRequest(message) | Error::Custom(message) => ApiError::Request(message),
+/// A failure of progenitor's request code that is not an answer: the request could not be
+/// built or sent, a hook refused it. Answers are read by `respond::receive`.
+pub fn failure<E, X>(error: progenitor_client::Error<X>) -> Error<E> {
+    use progenitor_client::Error as P;
+    match error {
+        // URLs can carry query credentials; reqwest's errors print them unless removed.
+        P::CommunicationError(error) | P::InvalidUpgrade(error) | P::ResponseBodyError(error) => {
+            Error::Transport(error.without_url())
         }
+        P::InvalidRequest(message) | P::Custom(message) => Error::Request(message),
+        P::InvalidResponsePayload(body, error) => Error::Decode {
+            status: StatusCode::OK,
+            message: error.to_string(),
+            body: RawBody(body),
+        },
+        P::ErrorResponse(response) => Error::Request(format!(
+            "unexpected {} answer from the request code",
+            response.status()
+        )),
+        P::UnexpectedResponse(response) => Error::UnexpectedStatus {
+            status: response.status(),
+            body: RawBody::default(),
+            headers: Headers(response.headers().clone()),
+        },
     }
 }
 
-/// Operations without a documented error body have `()` as their error type.
+/// Operations whose documented errors have no body to show have `()`-like error types.
 impl VendorError for () {
     fn code(&self) -> Option<String> {
         None
@@ -138,6 +212,82 @@ impl VendorError for () {
     fn message(&self) -> Option<String> {
         None
     }
+}
+
+/// Response headers, printed by `Debug` with the values of credential and session headers
+/// redacted.
+#[derive(Clone, Default)]
+pub struct Headers(pub HeaderMap);
+
+/// Whether a header's value may carry a secret: cookies, credentials, tokens, sessions.
+fn is_sensitive(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["cookie", "auth", "token", "secret", "session", "key", "csrf", "xsrf", "password"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in &self.0 {
+            if is_sensitive(name.as_str()) || value.is_sensitive() {
+                map.entry(&name.as_str(), &"<redacted>");
+            } else {
+                map.entry(&name.as_str(), &printable(&String::from_utf8_lossy(value.as_bytes())));
+            }
+        }
+        map.finish()
+    }
+}
+
+/// A response body kept as received. `Debug` and [`RawBody::excerpt`] show a short, printable
+/// excerpt: control characters escaped, so a hostile server cannot drive a terminal.
+#[derive(Clone, Default)]
+pub struct RawBody(pub Bytes);
+
+/// How much of a body an excerpt shows.
+const EXCERPT_CHARS: usize = 200;
+
+impl RawBody {
+    /// The bytes as received.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first 200 characters, printable.
+    pub fn excerpt(&self) -> String {
+        let text = String::from_utf8_lossy(&self.0);
+        let mut excerpt = printable(&text.chars().take(EXCERPT_CHARS).collect::<String>());
+        if text.chars().nth(EXCERPT_CHARS).is_some() {
+            excerpt.push('…');
+        }
+        excerpt
+    }
+}
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RawBody({} bytes: {:?})", self.0.len(), self.excerpt())
+    }
+}
+
+/// `text` with control characters (escape sequences, bidirectional overrides) escaped.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -156,25 +306,50 @@ mod tests {
         }
     }
 
+    fn documented(code: Option<&'static str>, message: Option<&'static str>) -> Error<Body> {
+        Error::Documented {
+            status: StatusCode::NOT_FOUND,
+            error: Body(code, message),
+            headers: Headers::default(),
+        }
+    }
+
     #[test]
     fn display_shows_status_code_and_message() {
-        let vendor = |code, message| ApiError::Vendor {
-            status: StatusCode::NOT_FOUND,
-            body: Body(code, message),
-        };
         assert_eq!(
-            vendor(Some("4"), Some("entry doesn't exist")).to_string(),
+            documented(Some("4"), Some("entry doesn't exist")).to_string(),
             "404 Not Found: entry doesn't exist (code 4)"
         );
-        assert_eq!(
-            vendor(None, Some("gone")).to_string(),
-            "404 Not Found: gone"
-        );
-        assert_eq!(vendor(None, None).to_string(), "404 Not Found");
-        let bare: ApiError<Body> = ApiError::Status {
-            status: StatusCode::UNAUTHORIZED,
+        assert_eq!(documented(None, Some("gone")).to_string(), "404 Not Found: gone");
+        assert_eq!(documented(None, None).to_string(), "404 Not Found");
+        let bare: Error<Body> = Error::UnexpectedStatus {
+            status: StatusCode::from_u16(520).unwrap(),
+            body: RawBody(Bytes::from_static(b"{\"errors\":[{\"message\":\"down\"}]}")),
+            headers: Headers::default(),
         };
-        assert_eq!(bare.to_string(), "401 Unauthorized");
-        assert_eq!(bare.status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(
+            bare.to_string(),
+            "520 <unknown status code>: {\"errors\":[{\"message\":\"down\"}]}"
+        );
+        assert_eq!(bare.status(), StatusCode::from_u16(520).ok());
+    }
+
+    #[test]
+    fn nothing_a_server_sends_drives_the_terminal_or_leaks() {
+        let hostile = documented(None, Some("\u{1b}[2J\u{1b}]0;owned\u{7}all systems OK\u{202e}"));
+        let shown = hostile.to_string();
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        let mut headers = HeaderMap::new();
+        headers.insert("set-cookie", "vertx-web.session=s3cr3t".parse().unwrap());
+        headers.insert("x-request-id", "abc".parse().unwrap());
+        let error: Error<Body> = Error::UnexpectedStatus {
+            status: StatusCode::FORBIDDEN,
+            body: RawBody::default(),
+            headers: Headers(headers),
+        };
+        let debug = format!("{error:?}");
+        assert!(!debug.contains("s3cr3t") && debug.contains("abc"), "{debug}");
+        let long = RawBody(Bytes::from("x".repeat(1000)));
+        assert_eq!(long.excerpt().chars().count(), 201);
     }
 }

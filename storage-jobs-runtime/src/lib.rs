@@ -10,6 +10,7 @@ mod cookies;
 mod credentials;
 mod error;
 pub mod paginate;
+pub mod respond;
 mod secret;
 pub mod serde_util;
 mod session;
@@ -19,10 +20,11 @@ pub use connection::{
     ConfigError, ConnectionSettings, DEFAULT_MAX_RESPONSE_BYTES, base_url as check_base_url,
 };
 pub use credentials::Credential;
-pub use error::{ApiError, VendorError};
+pub use error::{Error, Headers, RawBody, VendorError, failure, printable};
 pub use secret::Secret;
 pub use session::{Csrf, Rules, Session};
 
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;
+pub use progenitor_client;
 pub use reqwest;

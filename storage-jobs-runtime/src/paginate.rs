@@ -9,7 +9,7 @@ use std::future::Future;
 use futures::future::{Either, ready};
 use futures::stream::{self, Stream, TryStreamExt};
 
-use crate::error::ApiError;
+use crate::error::Error;
 
 /// One fetched page: its items and the cursor of the next page, `None` after the last.
 pub struct Page<T, C> {
@@ -21,7 +21,7 @@ pub struct Page<T, C> {
 
 enum State<C, E> {
     Fetch(C),
-    Fail(ApiError<E>),
+    Fail(Error<E>),
     Done,
 }
 
@@ -31,13 +31,13 @@ enum State<C, E> {
 pub fn pages<'a, T, E, C, F, Fut>(
     first: C,
     mut fetch: F,
-) -> impl Stream<Item = Result<T, ApiError<E>>> + 'a
+) -> impl Stream<Item = Result<T, Error<E>>> + 'a
 where
     T: 'a,
     E: 'a,
     C: PartialEq + Clone + 'a,
     F: FnMut(C) -> Fut + 'a,
-    Fut: Future<Output = Result<Page<T, C>, ApiError<E>>> + 'a,
+    Fut: Future<Output = Result<Page<T, C>, Error<E>>> + 'a,
 {
     stream::unfold(State::Fetch(first), move |state| {
         let request = match &state {
@@ -52,7 +52,7 @@ where
                     Ok(page) => {
                         let next = match page.next {
                             None => State::Done,
-                            Some(next) if next == cursor => State::Fail(ApiError::Pagination(
+                            Some(next) if next == cursor => State::Fail(Error::Pagination(
                                 "the server returned the same page cursor twice in a row".into(),
                             )),
                             Some(next) => State::Fetch(next),
@@ -72,12 +72,12 @@ where
 /// `limit`/`offset` paging (VSPC): the next offset is this offset plus the items received,
 /// which stays right whatever page size the caller or the server chose; the stream stops once
 /// `total` (when the server reports it) is reached.
-pub fn by_offset<'a, T, E, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, ApiError<E>>> + 'a
+pub fn by_offset<'a, T, E, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error<E>>> + 'a
 where
     T: 'a,
     E: 'a,
     F: FnMut(u64) -> Fut + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<u64>), ApiError<E>>> + 'a,
+    Fut: Future<Output = Result<(Vec<T>, Option<u64>), Error<E>>> + 'a,
 {
     pages(0u64, move |offset| {
         let request = fetch(offset);
@@ -95,12 +95,12 @@ where
 
 /// Page-token paging (VSP One Object, token in the request body): the first request has no
 /// token; an absent or empty token in a response ends the stream.
-pub fn by_token<'a, T, E, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, ApiError<E>>> + 'a
+pub fn by_token<'a, T, E, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error<E>>> + 'a
 where
     T: 'a,
     E: 'a,
     F: FnMut(Option<String>) -> Fut + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), ApiError<E>>> + 'a,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error<E>>> + 'a,
 {
     pages(None::<String>, move |token| {
         let request = fetch(token);
@@ -117,14 +117,14 @@ where
 pub fn by_next_link<'a, T, E, First, FirstFut, Follow, FollowFut>(
     first: First,
     mut follow: Follow,
-) -> impl Stream<Item = Result<T, ApiError<E>>> + 'a
+) -> impl Stream<Item = Result<T, Error<E>>> + 'a
 where
     T: 'a,
     E: 'a,
     First: FnOnce() -> FirstFut + 'a,
-    FirstFut: Future<Output = Result<(Vec<T>, Option<String>), ApiError<E>>> + 'a,
+    FirstFut: Future<Output = Result<(Vec<T>, Option<String>), Error<E>>> + 'a,
     Follow: FnMut(String) -> FollowFut + 'a,
-    FollowFut: Future<Output = Result<(Vec<T>, Option<String>), ApiError<E>>> + 'a,
+    FollowFut: Future<Output = Result<(Vec<T>, Option<String>), Error<E>>> + 'a,
 {
     let mut first = Some(first);
     pages(None::<String>, move |link| {
@@ -133,7 +133,7 @@ where
         let request = match (link, first.take()) {
             (Some(link), _) => Either::Left(Either::Right(follow(link))),
             (None, Some(first)) => Either::Left(Either::Left(first())),
-            (None, None) => Either::Right(ready(Err(ApiError::Pagination(
+            (None, None) => Either::Right(ready(Err(Error::Pagination(
                 "the first page was requested twice".into(),
             )))),
         };
@@ -157,7 +157,7 @@ mod tests {
     struct Never;
 
     fn collect<T>(
-        stream: impl Stream<Item = Result<T, ApiError<Never>>>,
+        stream: impl Stream<Item = Result<T, Error<Never>>>,
     ) -> (Vec<T>, Option<String>) {
         let results: Vec<_> = futures::executor::block_on(stream.collect());
         let mut items = Vec::new();
@@ -178,7 +178,7 @@ mod tests {
             calls.borrow_mut().push(offset);
             async move {
                 let items: Vec<u64> = (offset..(offset + 3).min(7)).collect();
-                Ok::<_, ApiError<Never>>((items, Some(7)))
+                Ok::<_, Error<Never>>((items, Some(7)))
             }
         });
         assert_eq!(collect(stream), ((0..7).collect(), None));
@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn offset_paging_without_total_stops_at_an_empty_page() {
         let stream = by_offset(|offset| async move {
-            Ok::<_, ApiError<Never>>(((offset..(offset + 2).min(5)).collect::<Vec<u64>>(), None))
+            Ok::<_, Error<Never>>(((offset..(offset + 2).min(5)).collect::<Vec<u64>>(), None))
         });
         assert_eq!(collect(stream), (vec![0, 1, 2, 3, 4], None));
     }
@@ -199,7 +199,7 @@ mod tests {
             let stream = by_token(|token| {
                 let last = last.clone();
                 async move {
-                    Ok::<_, ApiError<Never>>(match token.as_deref() {
+                    Ok::<_, Error<Never>>(match token.as_deref() {
                         None => (vec![1, 2], Some("b".to_string())),
                         Some("b") => (vec![3], last),
                         Some(_) => (vec![99], None),
@@ -213,7 +213,7 @@ mod tests {
     #[test]
     fn a_repeated_token_is_an_error_after_its_items() {
         let stream =
-            by_token(|_| async { Ok::<_, ApiError<Never>>((vec![1], Some("same".to_string()))) });
+            by_token(|_| async { Ok::<_, Error<Never>>((vec![1], Some("same".to_string()))) });
         let (items, error) = collect(stream);
         assert_eq!(items, vec![1, 1]);
         assert!(error.unwrap().contains("same page cursor twice"));
@@ -224,7 +224,7 @@ mod tests {
         let stream = by_token(|token| async move {
             match token {
                 None => Ok((vec![1], Some("next".to_string()))),
-                Some(_) => Err(ApiError::<Never>::Request("boom".into())),
+                Some(_) => Err(Error::<Never>::Request("boom".into())),
             }
         });
         assert_eq!(
@@ -238,7 +238,7 @@ mod tests {
         let followed = RefCell::new(Vec::new());
         let stream = by_next_link(
             || async {
-                Ok::<_, ApiError<Never>>((vec![1, 2], Some("/api/next?page=2".to_string())))
+                Ok::<_, Error<Never>>((vec![1, 2], Some("/api/next?page=2".to_string())))
             },
             |link| {
                 followed.borrow_mut().push(link.clone());
@@ -263,7 +263,7 @@ mod tests {
         let calls = RefCell::new(0);
         let stream = by_offset(|_| {
             *calls.borrow_mut() += 1;
-            async { Ok::<_, ApiError<Never>>((Vec::<u8>::new(), None)) }
+            async { Ok::<_, Error<Never>>((Vec::<u8>::new(), None)) }
         });
         assert_eq!(*calls.borrow(), 0);
         drop(stream);

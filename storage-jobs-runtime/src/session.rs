@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use reqwest::header::{COOKIE, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
 use reqwest::{Method, Request, Response, StatusCode, Url};
-use serde::de::DeserializeOwned;
 
 use crate::cookies::Jar;
 use crate::credentials::Credential;
-use crate::error::ApiError;
+use crate::error::Error;
+use crate::respond::Answer;
 
 /// How an API protects itself against cross-site request forgery: a `GET` on `token_path`
 /// sets a cookie, whose value every other call sends back in a header and as the cookie.
@@ -36,6 +36,12 @@ pub struct Rules {
     pub comma_separated: &'static [(&'static str, &'static str)],
     /// The CSRF scheme, if the API has one.
     pub csrf: Option<Csrf>,
+    /// `(method name, Accept header)`: the media types the spec documents an operation's
+    /// answers in.
+    pub accepts: &'static [(&'static str, &'static str)],
+    /// `(method name, Content-Type)`: request bodies sent as a media type progenitor does not
+    /// name itself (`application/merge-patch+json`, `application/zip`, ...).
+    pub content_types: &'static [(&'static str, &'static str)],
 }
 
 /// Credentials, rules and (for CSRF) shared token state of one client. Cloning a client
@@ -136,6 +142,24 @@ impl Session {
         operation: &str,
     ) -> Result<(), String> {
         request.headers_mut().remove(PROGENITOR_API_VERSION);
+        if let Some((_, accept)) = self.rules.accepts.iter().find(|(op, _)| *op == operation)
+            && !request.headers().contains_key(ACCEPT)
+        {
+            request
+                .headers_mut()
+                .insert(ACCEPT, HeaderValue::from_static(accept));
+        }
+        if let Some((_, media)) = self
+            .rules
+            .content_types
+            .iter()
+            .find(|(op, _)| *op == operation)
+            && request.headers().contains_key(CONTENT_TYPE)
+        {
+            request
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(media));
+        }
         let commas: Vec<&str> = self
             .rules
             .comma_separated
@@ -260,52 +284,24 @@ impl Session {
     }
 
     /// Fetches `link` (an absolute path such as `/api/cluster/jobs?start.uuid=...`, or a URL on
-    /// the same origin as `base_url`) with this session's credentials and decodes the body:
-    /// `T` on success, `E` on an error status. Used to follow pagination links.
-    pub async fn get_json<T, E>(
+    /// the same origin as `base_url`) as operation `operation` would be sent, and reads the
+    /// answer for the operation's own decoding. Used to follow pagination links.
+    pub async fn fetch_link<E>(
         &self,
         http: &reqwest::Client,
         base_url: &str,
         link: &str,
         operation: &str,
-    ) -> Result<T, ApiError<E>>
-    where
-        T: DeserializeOwned,
-        E: DeserializeOwned,
-    {
-        let url = resolve_link(base_url, link).map_err(ApiError::Pagination)?;
+    ) -> Result<Answer, Error<E>> {
+        let url = resolve_link(base_url, link).map_err(Error::Pagination)?;
         let mut request = Request::new(Method::GET, url);
-        request.headers_mut().insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
         self.prepare(http, base_url, &mut request, operation)
             .await
-            .map_err(ApiError::Request)?;
-        let response = self
-            .execute(http, base_url, request, operation)
-            .await
-            .map_err(|e| ApiError::Transport(e.without_url()))?;
-        let status = response.status();
-        if response.extensions().get::<BodyTooLarge>().is_some() {
-            return Err(ApiError::Request(self.check(&Ok(response)).unwrap_err()));
-        }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| ApiError::Transport(e.without_url()))?;
-        if status.is_success() {
-            serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
-                message: e.to_string(),
-            })
-        } else {
-            match serde_json::from_slice(&bytes) {
-                Ok(body) if status.is_client_error() || status.is_server_error() => {
-                    Err(ApiError::Vendor { status, body })
-                }
-                _ => Err(ApiError::Status { status }),
-            }
-        }
+            .map_err(Error::Request)?;
+        let result = self.execute(http, base_url, request, operation).await;
+        self.check(&result).map_err(Error::Request)?;
+        let response = result.map_err(|e| Error::Transport(e.without_url()))?;
+        crate::respond::read(response).await
     }
 }
 
