@@ -138,12 +138,14 @@ fn modules(
     spec_path: &str,
     lowered: &serde_json::Value,
 ) -> Result<(BTreeMap<String, String>, model::Api), engine::Failure> {
-    let api = model::build(lowered);
-    let files = std::thread::scope(|scope| {
-        let own = engine::spawn_large(scope, || own_modules(spec_path, &api, lowered))?;
+    std::thread::scope(|scope| {
+        let own = engine::spawn_large(scope, || {
+            let api = model::build(lowered);
+            own_modules(spec_path, &api, lowered).map(|files| (files, api))
+        })?;
         let client = engine::run_client(lowered)?;
         let modules = postprocess::split(client).map_err(engine::Failure::Error)?;
-        let mut files = own
+        let (mut files, api) = own
             .join()
             .map_err(|_| engine::Failure::Crash("the emitting thread ended abnormally".into()))??;
         for (path, file) in [
@@ -153,9 +155,8 @@ fn modules(
         ] {
             files.insert(path.to_string(), format::module_file(spec_path, file));
         }
-        Ok::<_, engine::Failure>(files)
-    })?;
-    Ok((files, api))
+        Ok((files, api))
+    })
 }
 
 /// The modules the crate's own emitters write from the model: credentials, errors, responses,

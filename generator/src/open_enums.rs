@@ -197,71 +197,21 @@ fn is_replaced_impl(block: &syn::ItemImpl, values: &BTreeMap<Ident, Vec<(Ident, 
     matches!(last.as_str(), "Display" | "FromStr" | "TryFrom")
 }
 
+/// The enum's conversions: one invocation of the runtime's `open_enum!`, built without parsing.
 fn impls(name: &Ident, variants: &[(Ident, String)]) -> Vec<Item> {
-    let idents: Vec<&Ident> = variants.iter().map(|(ident, _)| ident).collect();
-    let texts: Vec<&String> = variants.iter().map(|(_, text)| text).collect();
-    let tokens = quote! {
-        impl #name {
-            /// The value as the server spells it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #texts,)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-
-            /// Whether the spec lists this value.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Unknown(_))
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#texts => Self::#idents,)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl ::serde::de::Visitor<'_> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#name, E> {
-                        Ok(#name::from(value))
-                    }
-                }
-                deserializer.deserialize_str(Visitor)
-            }
-        }
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
+    let pairs = variants.iter().map(|(ident, text)| quote! { #ident => #text });
+    let mac = syn::Macro {
+        path: syn::parse_quote! { ::storage_jobs_runtime::open_enum },
+        bang_token: Default::default(),
+        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        tokens: quote! { #name { #(#pairs),* } },
     };
-    let file: File = syn::parse2(tokens).expect("the enum impls are valid Rust");
-    file.items
+    vec![Item::Macro(syn::ItemMacro {
+        attrs: Vec::new(),
+        ident: None,
+        mac,
+        semi_token: Some(Default::default()),
+    })]
 }
 
 #[cfg(test)]
@@ -279,13 +229,12 @@ mod tests {
         let text = prettyplease::unparse(&file);
         assert!(text.contains("#[derive(Clone, Debug)]"), "{text}");
         assert!(text.contains("Unknown(::std::string::String)"));
-        assert!(text.contains("Self::Queued => \"queued\""));
-        assert!(text.contains("Self::Running => \"Running\""));
-        assert!(!text.contains("TryFrom<&str>"));
-        assert_eq!(
-            text.matches("impl ::std::fmt::Display for State").count(),
-            1
+        assert!(
+            text.contains("::storage_jobs_runtime::open_enum!(State { Queued => \"queued\", Running => \"Running\" });"),
+            "{text}"
         );
+        assert!(!text.contains("TryFrom<&str>"));
+        assert!(!text.contains("impl ::std::fmt::Display for State"));
         assert!(text.contains("pub struct Other"));
     }
 }

@@ -2,7 +2,7 @@
 //! (client, builder, types) and turns multi-line doc attributes into one attribute per line.
 
 use proc_macro2::Span;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, ExprLit, File, Item, Lit, LitStr, Meta};
 
 /// The generated code, one `syn::File` per module file of the crate.
@@ -180,39 +180,48 @@ struct OneDocLinePerAttribute;
 
 impl VisitMut for OneDocLinePerAttribute {
     fn visit_attributes_mut(&mut self, attributes: &mut Vec<Attribute>) {
-        let mut split = Vec::with_capacity(attributes.len());
-        for attribute in attributes.drain(..) {
-            match doc_text(&attribute) {
-                Some(text) => {
-                    // `split`, not `lines`: an empty doc line is a paragraph break and must stay.
-                    for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
-                        let mut line_attribute = attribute.clone();
-                        // progenitor's call sketches are `ignore` doctests; as `text` they are
-                        // shown the same and not counted as ignored tests.
-                        let line = if line.trim() == "```ignore" {
-                            "```text"
-                        } else {
-                            line
-                        };
-                        let spaced = if line.is_empty() || line.starts_with(' ') {
-                            line.to_string()
-                        } else {
-                            format!(" {line}")
-                        };
-                        set_doc_text(&mut line_attribute, &spaced);
-                        split.push(line_attribute);
-                    }
-                }
-                None => split.push(attribute),
+        let mut index = 0;
+        while index < attributes.len() {
+            let Some(text) = doc_text(&attributes[index]) else {
+                index += 1;
+                continue;
+            };
+            // `split`, not `lines`: an empty doc line is a paragraph break and must stay.
+            let lines: Vec<&str> = text.strip_suffix('\n').unwrap_or(&text).split('\n').collect();
+            if let [line] = lines[..]
+                && (line.is_empty() || line.starts_with(' '))
+                && line.trim() != "```ignore"
+            {
+                index += 1;
+                continue;
             }
-        }
-        *attributes = split;
-        for attribute in attributes {
-            visit_mut::visit_attribute_mut(self, attribute);
+            let template = attributes[index].clone();
+            let split: Vec<Attribute> = lines
+                .iter()
+                .map(|line| {
+                    // progenitor's call sketches are `ignore` doctests; as `text` they are
+                    // shown the same and not counted as ignored tests.
+                    let line = if line.trim() == "```ignore" { "```text" } else { line };
+                    let spaced = if line.is_empty() || line.starts_with(' ') {
+                        line.to_string()
+                    } else {
+                        format!(" {line}")
+                    };
+                    let mut attribute = template.clone();
+                    set_doc_text(&mut attribute, &spaced);
+                    attribute
+                })
+                .collect();
+            let count = split.len();
+            attributes.splice(index..=index, split);
+            index += count;
         }
     }
 }
 
+/// The text of a doc attribute that needs splitting or a leading space; `None` for any other
+/// attribute, and for a doc line that is fine as it is (read from the literal's source form,
+/// which is cheaper than its value).
 fn doc_text(attribute: &Attribute) -> Option<String> {
     let Meta::NameValue(name_value) = &attribute.meta else {
         return None;
@@ -224,7 +233,13 @@ fn doc_text(attribute: &Attribute) -> Option<String> {
         Expr::Lit(ExprLit {
             lit: Lit::Str(text),
             ..
-        }) => Some(text.value()),
+        }) => {
+            let source = text.token().to_string();
+            let fine = (source.starts_with("\" ") || source == "\"\"")
+                && !source.contains("\\n")
+                && !source.contains("```ignore");
+            (!fine).then(|| text.value())
+        }
         _ => None,
     }
 }

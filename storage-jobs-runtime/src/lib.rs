@@ -9,6 +9,7 @@ mod connection;
 mod cookies;
 mod credentials;
 mod error;
+mod open_enum;
 pub mod paginate;
 pub mod respond;
 mod secret;
@@ -27,4 +28,5 @@ pub use session::{Csrf, Rules, Session};
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;
 pub use progenitor_client;
+pub use serde;
 pub use reqwest;

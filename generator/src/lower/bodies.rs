@@ -197,7 +197,8 @@ fn name_schema(document: &mut Value, taken: &mut BTreeSet<String>, schema: &mut 
 pub fn name_operation_schemas(context: &mut Context<'_>) -> Result<(), Error> {
     let mut taken = super::taken_type_names(&context.document);
     for (pointer, _, _) in operations(&context.document) {
-        let Some(operation) = context.document.pointer(&pointer).cloned() else {
+        // The operation is taken out while its schemas move into the components, and put back.
+        let Some(operation) = context.document.pointer_mut(&pointer).map(Value::take) else {
             continue;
         };
         let base = type_name(operation["operationId"].as_str().unwrap_or_default());

@@ -19,17 +19,29 @@ pub fn inline_operation_parts(context: &mut Context<'_>) -> Result<(), Error> {
     inline_path_item_refs(context);
     for (pointer, _, _) in operations(&context.document) {
         let item_pointer = pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or_default();
+        // The operation's own parts are taken out (not copied) while the shared ones are
+        // resolved against the rest of the document, then put back rewritten.
+        let (own, listed) = match super::operation_mut(&mut context.document, &pointer) {
+            Some(operation) => (
+                operation.remove("parameters"),
+                operation.remove("responses"),
+            ),
+            None => continue,
+        };
+        let own = match own {
+            Some(Value::Array(own)) => own,
+            _ => Vec::new(),
+        };
+        let listed = match listed {
+            Some(Value::Object(listed)) => listed,
+            _ => Map::new(),
+        };
         let document = &context.document;
+        let no_parameters = Vec::new();
         let shared = document
             .pointer(&format!("{item_pointer}/parameters"))
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let own = document
-            .pointer(&format!("{pointer}/parameters"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+            .unwrap_or(&no_parameters);
         let mut merged: Vec<Value> = Vec::new();
         let mut broken = None;
         let sites = shared
@@ -80,28 +92,27 @@ pub fn inline_operation_parts(context: &mut Context<'_>) -> Result<(), Error> {
         }
         let mut responses = Map::new();
         let mut response_notes = Vec::new();
-        let listed = document
-            .pointer(&format!("{pointer}/responses"))
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        for (status, response) in &listed {
-            let site = format!("{pointer}/responses/{}", escape_token(status));
-            match resolve(document, response) {
-                Ok((target, value)) => {
-                    let mut value = with_pointer(value, &target.unwrap_or(site));
+        for (status, response) in listed {
+            let site = format!("{pointer}/responses/{}", escape_token(&status));
+            let resolved = match resolve(document, &response) {
+                Ok((None, _)) => Ok(with_pointer_owned(response, &site)),
+                Ok((Some(target), value)) => Ok(with_pointer(value, &target)),
+                Err(reference) => Err(reference),
+            };
+            match resolved {
+                Ok(mut value) => {
                     if let Some(object) = value.as_object_mut() {
                         object.remove("headers");
                         object.remove("links");
                     }
-                    responses.insert(status.clone(), value);
+                    responses.insert(status, value);
                 }
                 Err(reference) => {
                     response_notes.push((
                         site,
                         format!("response reference {reference} does not resolve; the status is read without a body"),
                     ));
-                    responses.insert(status.clone(), json!({ "description": "" }));
+                    responses.insert(status, json!({ "description": "" }));
                 }
             }
         }
@@ -135,7 +146,10 @@ pub fn inline_operation_parts(context: &mut Context<'_>) -> Result<(), Error> {
 }
 
 fn with_pointer(value: &Value, pointer: &str) -> Value {
-    let mut value = value.clone();
+    with_pointer_owned(value.clone(), pointer)
+}
+
+fn with_pointer_owned(mut value: Value, pointer: &str) -> Value {
     if let Some(object) = value.as_object_mut() {
         object.insert("x-pointer".into(), json!(pointer));
     }

@@ -276,31 +276,33 @@ fn strip_style(parameter: &mut Value) {
 /// Query arrays with `explode: false` and array headers become the runtime's comma-separated
 /// list.
 pub fn comma_separated_lists(context: &mut Context<'_>) -> Result<(), Error> {
-    let mut lowered_any = false;
-    // Parameter schemas refer only to components; those are enough to resolve them.
-    let snapshot = json!({ "components": context.document.get("components").cloned().unwrap_or_default() });
+    // Which parameters are lists, found first: their schemas may refer to components.
+    let mut lists = Vec::new();
     for (pointer, _, _) in operations(&context.document) {
-        let Some(Value::Array(parameters)) =
-            context.document.pointer_mut(&format!("{pointer}/parameters"))
-        else {
+        let at = format!("{pointer}/parameters");
+        let Some(Value::Array(parameters)) = context.document.pointer(&at) else {
             continue;
         };
-        for parameter in parameters.iter_mut() {
+        for (index, parameter) in parameters.iter().enumerate() {
             let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
             let unexploded = parameter.get("explode") == Some(&Value::Bool(false));
-            let (kind, _) = kind_of(&snapshot, &parameter["schema"]);
-            let comma = kind == Some("array")
-                && ((location == "query" && unexploded) || location == "header");
-            if comma {
-                parameter["schema"] =
-                    json!({ "$ref": format!("#/components/schemas/{COMMA_SEPARATED_SCHEMA}") });
-                parameter["x-comma-separated"] = Value::Bool(true);
-                strip_style(parameter);
-                lowered_any = true;
+            let (kind, _) = kind_of(&context.document, &parameter["schema"]);
+            if kind == Some("array")
+                && ((location == "query" && unexploded) || location == "header")
+            {
+                lists.push(format!("{at}/{index}"));
             }
         }
     }
-    if lowered_any {
+    for at in &lists {
+        if let Some(parameter) = context.document.pointer_mut(at) {
+            parameter["schema"] =
+                json!({ "$ref": format!("#/components/schemas/{COMMA_SEPARATED_SCHEMA}") });
+            parameter["x-comma-separated"] = Value::Bool(true);
+            strip_style(parameter);
+        }
+    }
+    if !lists.is_empty() {
         if context
             .document
             .pointer(&format!("/components/schemas/{COMMA_SEPARATED_SCHEMA}"))
