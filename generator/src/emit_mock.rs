@@ -147,17 +147,17 @@ fn when(out: &mut String, operation: &Operation) {
             Location::Query => ("query parameter", "query_param", "query_param_missing"),
             Location::Header => ("header", "header", "header_missing"),
         };
-        if parameter.required {
+        let _ = writeln!(
+            out,
+            "\n        /// Matches {what} `{}` (its text as sent).\n        pub fn {method}(self, value: impl ::std::string::ToString) -> Self {{\n            Self(self.0.{present}({wire}, value.to_string()))\n        }}",
+            parameter.name
+        );
+        if !parameter.required {
             let _ = writeln!(
                 out,
-                "\n        /// Matches {what} `{}` (its text as sent).\n        pub fn {method}(self, value: impl ::std::string::ToString) -> Self {{\n            Self(self.0.{present}({wire}, value.to_string()))\n        }}",
-                parameter.name
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "\n        /// Matches {what} `{}` (its text as sent), or its absence for `None`.\n        pub fn {method}<T: ::std::string::ToString>(self, value: impl ::std::convert::Into<::std::option::Option<T>>) -> Self {{\n            match value.into() {{\n                ::std::option::Option::Some(value) => Self(self.0.{present}({wire}, value.to_string())),\n                ::std::option::Option::None => Self(self.0.{absent}({wire})),\n            }}\n        }}",
-                parameter.name
+                "\n        /// Matches a request without {what} `{}`.\n        pub fn {}_absent(self) -> Self {{\n            Self(self.0.{absent}({wire}))\n        }}",
+                parameter.name,
+                method.trim_end_matches('_'),
             );
         }
     }

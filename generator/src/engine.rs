@@ -51,8 +51,9 @@ pub enum Failure {
     Panic(String),
     /// The process running it died (a stack overflow aborts the process).
     Crash(String),
-    /// The document did not read as OpenAPI 3.0.
-    Invalid(String),
+    /// The document did not read as OpenAPI 3.0: the pointer of the first node `openapiv3`
+    /// rejected, and why.
+    Invalid(String, String),
 }
 
 impl std::fmt::Display for Failure {
@@ -61,7 +62,7 @@ impl std::fmt::Display for Failure {
             Failure::Error(message) => write!(f, "progenitor: {message}"),
             Failure::Panic(message) => write!(f, "progenitor panicked: {message}"),
             Failure::Crash(message) => write!(f, "the engine process died: {message}"),
-            Failure::Invalid(message) => write!(f, "not a valid OpenAPI 3.0 document: {message}"),
+            Failure::Invalid(_, message) => write!(f, "not a valid OpenAPI 3.0 document: {message}"),
         }
     }
 }
@@ -70,9 +71,18 @@ impl std::fmt::Display for Failure {
 /// with raw bytes under `default` (or its upgrade), so progenitor builds and sends requests
 /// and the crate's own code reads every answer.
 pub fn client_view(document: &Value) -> Result<openapiv3::OpenAPI, Failure> {
-    use serde::Deserialize as _;
-    let mut spec = openapiv3::OpenAPI::deserialize(document)
-        .map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mut spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(document).map_err(|e| {
+        let pointer = e
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => Some(escape_token(key)),
+                _ => None,
+            })
+            .fold(String::new(), |pointer, token| format!("{pointer}/{token}"));
+        Failure::Invalid(pointer, e.inner().to_string())
+    })?;
     let raw = openapiv3::Response {
         content: [("application/octet-stream".to_string(), openapiv3::MediaType::default())]
             .into_iter()
@@ -95,7 +105,9 @@ pub fn client_view(document: &Value) -> Result<openapiv3::OpenAPI, Failure> {
         ];
         for operation in operations.into_iter().flatten() {
             let upgrade = openapiv3::StatusCode::Code(101);
-            operation.responses = if operation.responses.responses.contains_key(&upgrade) {
+            let is_upgrade = operation.responses.responses.contains_key(&upgrade)
+                || operation.extensions.contains_key("x-dropshot-websocket");
+            operation.responses = if is_upgrade {
                 openapiv3::Responses {
                     responses: [(upgrade, openapiv3::ReferenceOr::Item(openapiv3::Response::default()))]
                         .into_iter()
@@ -339,6 +351,9 @@ fn narrow<T>(
     parts: &[T],
     fails: &dyn Fn(&[T]) -> Result<(), Failure>,
 ) -> Option<(usize, Failure)> {
+    if parts.is_empty() {
+        return None;
+    }
     let failure = fails(parts).err()?;
     if parts.len() == 1 {
         return Some((0, failure));
@@ -369,6 +384,14 @@ pub fn recover<T>(
     for _ in 0..MAX_RECOVERIES {
         match attempt(&lowered) {
             Ok(output) => return Ok((output, lowered)),
+            // A document openapiv3 cannot read is no engine failure to work around.
+            Err(Failure::Invalid(pointer, message)) => {
+                return Err(spec.error_at(
+                    &pointer,
+                    None,
+                    format!("not a valid OpenAPI 3.0 document: {message}"),
+                ));
+            }
             Err(failure) => {
                 let Some((culprit, failure)) = blame(&lowered, &check) else {
                     return Err(spec.error_at("", None, failure.to_string()));

@@ -30,6 +30,7 @@ enum Request {
     Generate {
         spec_path: String,
         text: String,
+        name: String,
         drops: Drops,
     },
     /// The engine alone, on a lowered document.
@@ -49,16 +50,22 @@ pub fn serve() -> std::process::ExitCode {
     if std::io::stdin().read_to_end(&mut input).is_err() {
         return std::process::ExitCode::FAILURE;
     }
-    let Ok(request) = serde_json::from_slice::<Request>(&input) else {
+    serve_request(&input)
+}
+
+/// Serves one request (the bytes a parent sent), answering on standard output.
+pub fn serve_request(input: &[u8]) -> std::process::ExitCode {
+    let Ok(request) = serde_json::from_slice::<Request>(input) else {
         return std::process::ExitCode::FAILURE;
     };
     let reply = match request {
         Request::Generate {
             spec_path,
             text,
+            name,
             drops,
         } => Reply::Generated(Box::new(crate::generate_crate_with(
-            &spec_path, &text, &drops,
+            &spec_path, &text, &name, &drops,
         ))),
         Request::Check { document } => {
             Reply::Checked(engine::on_large_stack(|| engine::check(&document)))
@@ -131,11 +138,18 @@ impl Isolation {
     /// Runs the pipeline on one spec in a child; when the child dies, sets aside the part it
     /// died on and runs it again.
     pub fn generate(&self, spec_path: &str, text: &str) -> Result<Generated, Errors> {
+        let name = crate::crate_name(crate::spec_stem(spec_path));
+        self.generate_as(spec_path, text, &name)
+    }
+
+    /// [`Isolation::generate`] under another crate name.
+    pub fn generate_as(&self, spec_path: &str, text: &str, name: &str) -> Result<Generated, Errors> {
         let mut drops = Drops::default();
         for _ in 0..MAX_RESTARTS {
             let died = match self.call(&Request::Generate {
                 spec_path: spec_path.to_string(),
                 text: text.to_string(),
+                name: name.to_string(),
                 drops: drops.clone(),
             }) {
                 Ok(Reply::Generated(outcome)) => return *outcome,

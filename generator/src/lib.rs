@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod baseline;
+pub mod corpus;
 pub mod emit_auth;
 pub mod emit_errors;
 pub mod emit_mock;
@@ -52,6 +53,8 @@ pub struct Generated {
     pub krate: GeneratedCrate,
     /// What was dropped or rewritten, in source order.
     pub notes: Vec<Note>,
+    /// The method name of every operation the crate offers, in document order.
+    pub operations: Vec<String>,
 }
 
 /// The package name for a spec file stem: `ontap` gives `ontap-client`, `api.github.com` gives
@@ -88,21 +91,27 @@ pub fn spec_stem(spec_path: &str) -> &str {
 /// Runs the whole pipeline on one spec, in this process. `spec_path` is workspace-relative
 /// (`specs/ontap.yaml`); it names the crate and appears in messages and file headers.
 pub fn generate_crate(spec_path: &str, text: &str) -> Result<Generated, Errors> {
-    generate_crate_with(spec_path, text, &engine::Drops::default())
+    let name = crate_name(spec_stem(spec_path));
+    generate_crate_with(spec_path, text, &name, &engine::Drops::default())
 }
 
-/// [`generate_crate`] with parts set aside beforehand (when the engine crashed on them in
-/// another process; see [`isolate`]).
+/// [`generate_crate`] under another crate name, with parts set aside beforehand (when the
+/// engine crashed on them in another process; see [`isolate`]).
 pub fn generate_crate_with(
     spec_path: &str,
     text: &str,
+    name: &str,
     drops: &engine::Drops,
 ) -> Result<Generated, Errors> {
-    engine::on_large_stack(|| pipeline(spec_path, text, drops))
+    engine::on_large_stack(|| pipeline(spec_path, text, name.to_string(), drops))
 }
 
-fn pipeline(spec_path: &str, text: &str, drops: &engine::Drops) -> Result<Generated, Errors> {
-    let name = crate_name(spec_stem(spec_path));
+fn pipeline(
+    spec_path: &str,
+    text: &str,
+    name: String,
+    drops: &engine::Drops,
+) -> Result<Generated, Errors> {
     let (mut spec, mut notes) = load::load(spec_path, text)?;
     validate::validate(&spec)?;
     let document = std::mem::take(&mut spec.document);
@@ -129,6 +138,7 @@ fn pipeline(spec_path: &str, text: &str, drops: &engine::Drops) -> Result<Genera
     Ok(Generated {
         krate: GeneratedCrate { name, files },
         notes,
+        operations: api.operations.iter().map(|o| o.name.clone()).collect(),
     })
 }
 

@@ -72,6 +72,8 @@ pub struct Operation {
     pub pagination: Option<Value>,
     /// The request body's own media type, when progenitor would send another name.
     pub content_type: Option<String>,
+    /// Whether a success upgrades the connection (a `101`, or a Dropshot websocket).
+    pub upgrade: bool,
 }
 
 /// Where a parameter goes.
@@ -226,7 +228,7 @@ impl Status {
             Status::Range(4) => "ClientError".into(),
             Status::Range(5) => "ServerError".into(),
             Status::Range(other) => format!("Status{other}xx"),
-            Status::Default => "Other".into(),
+            Status::Default => "Default".into(),
         }
     }
 
@@ -333,7 +335,7 @@ impl Operation {
 
     /// What a successful call returns.
     pub fn success(&self) -> Success {
-        if self.responses.iter().any(|r| r.status == Status::Code(101)) {
+        if self.upgrade {
             return Success::Upgrade;
         }
         let documents_2xx = self.documents_2xx();
@@ -533,7 +535,15 @@ fn operation(
             .pointer("/requestBody/x-content-type")
             .and_then(Value::as_str)
             .map(str::to_string),
+        upgrade: is_upgrade(object),
     }
+}
+
+/// Whether an operation's success upgrades the connection: it documents a `101`, or it is a
+/// Dropshot websocket (whose `default` progenitor reads as the `101`).
+pub fn is_upgrade(operation: &Value) -> bool {
+    operation.pointer("/responses/101").is_some()
+        || operation.get("x-dropshot-websocket").is_some()
 }
 
 fn parameter(document: &Value, parameter: &Value) -> Parameter {

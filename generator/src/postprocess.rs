@@ -98,6 +98,10 @@ fn send_becomes_send_raw(builder: &mut File) {
 fn builder_uses_progenitor_error(builder: &mut File) {
     let mut removed = false;
     for item in &mut builder.items {
+        // What the builders use depends on the spec (no operation may take a typed value).
+        if let Item::Use(using) = item {
+            using.attrs.push(syn::parse_quote! { #[allow(unused_imports)] });
+        }
         if let Item::Use(using) = item
             && let syn::UseTree::Path(path) = &mut using.tree
             && path.ident == "super"
@@ -180,6 +184,8 @@ struct OneDocLinePerAttribute;
 
 impl VisitMut for OneDocLinePerAttribute {
     fn visit_attributes_mut(&mut self, attributes: &mut Vec<Attribute>) {
+        // Whether the doc lines so far opened a code block that has not closed.
+        let mut in_code = false;
         let mut index = 0;
         while index < attributes.len() {
             let Some(text) = doc_text(&attributes[index]) else {
@@ -188,20 +194,11 @@ impl VisitMut for OneDocLinePerAttribute {
             };
             // `split`, not `lines`: an empty doc line is a paragraph break and must stay.
             let lines: Vec<&str> = text.strip_suffix('\n').unwrap_or(&text).split('\n').collect();
-            if let [line] = lines[..]
-                && (line.is_empty() || line.starts_with(' '))
-                && line.trim() != "```ignore"
-            {
-                index += 1;
-                continue;
-            }
             let template = attributes[index].clone();
             let split: Vec<Attribute> = lines
                 .iter()
                 .map(|line| {
-                    // progenitor's call sketches are `ignore` doctests; as `text` they are
-                    // shown the same and not counted as ignored tests.
-                    let line = if line.trim() == "```ignore" { "```text" } else { line };
+                    let line = code_fence(line, &mut in_code);
                     let spaced = if line.is_empty() || line.starts_with(' ') {
                         line.to_string()
                     } else {
@@ -217,6 +214,19 @@ impl VisitMut for OneDocLinePerAttribute {
             index += count;
         }
     }
+}
+
+/// A doc line with any code block it opens marked `text`: a spec's descriptions hold examples
+/// in other languages (and progenitor's call sketches are `ignore` doctests), and rustdoc would
+/// compile every unmarked block as a Rust doctest.
+pub fn code_fence<'l>(line: &'l str, in_code: &mut bool) -> &'l str {
+    let trimmed = line.trim_start();
+    if !trimmed.starts_with("```") && !trimmed.starts_with("~~~") {
+        return line;
+    }
+    let opening = !*in_code;
+    *in_code = !*in_code;
+    if opening { "```text" } else { "```" }
 }
 
 /// The text of a doc attribute that needs splitting or a leading space; `None` for any other
@@ -237,7 +247,8 @@ fn doc_text(attribute: &Attribute) -> Option<String> {
             let source = text.token().to_string();
             let fine = (source.starts_with("\" ") || source == "\"\"")
                 && !source.contains("\\n")
-                && !source.contains("```ignore");
+                && !source.contains("```")
+                && !source.contains("~~~");
             (!fine).then(|| text.value())
         }
         _ => None,

@@ -25,9 +25,10 @@ fn recase(input: &str, case: Case) -> String {
 /// The shared part of both engines' sanitising: `+1`/`-1` spelled out, quotes dropped, every
 /// character that cannot continue an identifier made a word break, then heck's case.
 fn cased(input: &str, case: Case) -> String {
+    // The engines spell these two out and, unlike everything else, do not recase them.
     match input {
-        "+1" => recase("plus1", case),
-        "-1" => recase("minus1", case),
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
         _ => recase(
             &input
                 .replace('\'', "")
@@ -126,8 +127,8 @@ mod tests {
         assert_eq!(type_name("error_response"), "ErrorResponse");
         assert_eq!(type_name("HTTPError"), "HttpError");
         assert_eq!(type_name("RUNNING"), "Running");
-        assert_eq!(type_name("+1"), "Plus1");
-        assert_eq!(type_name("-1"), "Minus1");
+        assert_eq!(type_name("+1"), "plus1");
+        assert_eq!(type_name("-1"), "minus1");
         assert_eq!(type_name("1st"), "X1st");
         assert_eq!(progenitor_name("1st", Case::Snake), "_1st");
         assert_eq!(type_name("v1.Pod"), "V1Pod");

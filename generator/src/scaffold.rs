@@ -29,9 +29,11 @@ impl CrateInfo<'_> {
 
 /// Crates the generated code may name, with the text that shows it does. Each comes from the
 /// workspace's `[workspace.dependencies]`, the one place versions are set.
-const OPTIONAL_DEPENDENCIES: [(&str, &str); 4] = [
+const OPTIONAL_DEPENDENCIES: [(&str, &str); 6] = [
+    ("base64", "::base64::"),
     ("chrono", "::chrono::"),
     ("futures", "futures::"),
+    ("rand", "::rand::"),
     ("regress", "::regress::"),
     ("uuid", "::uuid::"),
 ];
@@ -321,6 +323,7 @@ fn doc_lines(text: &str) -> String {
 /// must not reformat it, or `cargo xtask regen --check` and `cargo fmt --check` would disagree.
 /// This file itself is written the way rustfmt prints it.
 pub fn lib_rs(info: &CrateInfo<'_>) -> String {
+    let mut in_code = false;
     let description = doc_lines(
         &info
             .api
@@ -328,8 +331,10 @@ pub fn lib_rs(info: &CrateInfo<'_>) -> String {
             .as_deref()
             .unwrap_or_default()
             .trim()
-            // A doc comment is Markdown: code fences in a description would become doctests.
-            .replace("```", "'''"),
+            .lines()
+            .map(|line| crate::postprocess::code_fence(line, &mut in_code))
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
     let mut example = String::from(
         "//! ```no_run\n//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
@@ -379,6 +384,7 @@ pub fn lib_rs(info: &CrateInfo<'_>) -> String {
 mod auth;
 
 #[rustfmt::skip]
+#[allow(clippy::all)]
 mod client;
 
 /// Each operation's error type, and `VendorError` for the error bodies.
@@ -405,7 +411,7 @@ pub mod mock;
 
 /// Types used as operation parameters and responses.
 #[rustfmt::skip]
-#[allow(clippy::all)]
+#[allow(clippy::all, non_camel_case_types, irrefutable_let_patterns)]
 pub mod types;
 
 pub use auth::{{Credentials, USER_AGENT}};

@@ -74,7 +74,7 @@ impl JobSource for HnasSource {
                     .send()
                     .await;
                 page.map(|page| page.into_inner().tree_clone_jobs)
-                    .map_err(|e| error(&self.system, hnas_client::ApiError::from(e)))
+                    .map_err(|e| error(&self.system, e))
             })
             .map_ok(|jobs| stream::iter(jobs.into_iter().map(Ok)))
             .try_flatten()
@@ -226,7 +226,7 @@ impl JobSource for BluexpBackupSource {
                 .await;
             status
                 .map(|s| s.into_inner().job)
-                .map_err(|e| error(&self.system, bluexp_backup_client::ApiError::from(e)))
+                .map_err(|e| error(&self.system, e))
         };
         stream::once(request)
             .map_ok(|jobs| stream::iter(jobs.into_iter().map(Ok)))

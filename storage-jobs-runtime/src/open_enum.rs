@@ -118,6 +118,7 @@ mod tests {
             r#"["queued","Unknown","paused"]"#
         );
         assert_eq!(State::from("Unknown").to_string(), "Unknown");
+        assert!(State::UnknownValue.is_known() && !decoded[2].is_known());
         assert!(serde_json::from_str::<State>("3").is_err());
     }
 }

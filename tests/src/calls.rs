@@ -3,22 +3,19 @@
 
 use std::fmt::Debug;
 
-use progenitor_client::{Error, ResponseValue};
-use storage_jobs_runtime::{ApiError, VendorError};
+use progenitor_client::ResponseValue;
+use storage_jobs_runtime::{Error, VendorError};
 
 use crate::mock::{MockServer, Recorded, Scripted, documented_responses};
 
-/// `Ok` with the decoded value, or the error as `ApiError` displays it plus the typed vendor
-/// body, if any.
+/// `Ok` with the decoded value, or the error as it displays plus the operation's documented
+/// error, if any.
 pub fn describe<T: Debug, E: VendorError + Debug>(
     result: Result<ResponseValue<T>, Error<E>>,
 ) -> String {
     match result {
         Ok(value) => format!("ok {}\n{:#?}", value.status(), value.into_inner()),
-        Err(error) => {
-            let error = ApiError::from(error);
-            format!("error {error}\nvendor body: {:#?}", error.vendor_body())
-        }
+        Err(error) => format!("error {error}\ndocumented: {:#?}", error.documented()),
     }
 }
 

@@ -296,19 +296,18 @@ async fn credentials_and_documented_errors_are_enforced() {
         },
     )
     .unwrap();
-    let error = ontap_client::ApiError::from(wrong.get_cluster_jobs().send().await.unwrap_err());
+    let error = wrong.get_cluster_jobs().send().await.unwrap_err();
     assert_eq!(
         error.to_string(),
         "401 Unauthorized: not authorized for that command (code 6)"
     );
     let hnas = hnas(&base);
-    let error = hnas_client::ApiError::from(
-        hnas.get_clone_jobs()
-            .filesystem_id("unknown")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = hnas
+        .get_clone_jobs()
+        .filesystem_id("unknown")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "404 Not Found: Cannot find the object of the operation on the device (code 1081345)"
@@ -320,24 +319,20 @@ async fn credentials_and_documented_errors_are_enforced() {
         },
     )
     .unwrap();
-    let error = hnas_client::ApiError::from(
-        bad_key
-            .get_clone_jobs()
-            .filesystem_id(hnas::FILESYSTEMS[0])
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = bad_key
+        .get_clone_jobs()
+        .filesystem_id(hnas::FILESYSTEMS[0])
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.to_string(), "401 Unauthorized");
     let ontap = ontap(&base);
-    let error = ontap_client::ApiError::from(
-        ontap
-            .get_cluster_jobs()
-            .return_timeout(500)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = ontap
+        .get_cluster_jobs()
+        .return_timeout(500)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         error
             .to_string()
@@ -391,19 +386,21 @@ async fn injected_faults_reach_the_caller_as_typed_errors() {
     let client = ontap(&base);
     let (mut server_errors, mut cut_bodies, mut slow_successes) = (0, 0, 0);
     for _ in 0..12 {
-        match client
-            .get_cluster_jobs()
-            .send()
-            .await
-            .map_err(ontap_client::ApiError::from)
-        {
+        match client.get_cluster_jobs().send().await {
             Ok(_) => slow_successes += 1,
-            Err(ontap_client::ApiError::Vendor { status, body }) => {
+            Err(ontap_client::Error::Documented {
+                status,
+                error: body,
+                ..
+            }) => {
                 assert_eq!(status, 500);
+                let ontap_client::errors::GetClusterJobsError::Default(body) = body else {
+                    panic!("ONTAP documents every error as `default`")
+                };
                 assert!(body.error.is_some());
                 server_errors += 1;
             }
-            Err(ontap_client::ApiError::Decode { .. }) => cut_bodies += 1,
+            Err(ontap_client::Error::Decode { .. }) => cut_bodies += 1,
             Err(other) => panic!("unexpected error {other:?}"),
         }
         if server_errors > 0 && cut_bodies > 0 && slow_successes > 0 {

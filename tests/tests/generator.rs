@@ -58,7 +58,7 @@ fn api_surface_snapshots() {
 #[test]
 fn bad_specs_fail_with_one_located_line() {
     let mut count = 0;
-    insta::glob!("../fixtures/bad", "*.yaml", |path| {
+    insta::glob!("../fixtures/bad", "*.*", |path| {
         count += 1;
         let rel = relative(path);
         let text = std::fs::read_to_string(path).unwrap();
@@ -79,7 +79,39 @@ fn bad_specs_fail_with_one_located_line() {
         );
         insta::assert_snapshot!(message);
     });
-    assert!(count >= 20, "only {count} bad specs");
+    assert!(count >= 10, "only {count} bad specs");
+}
+
+/// Every document of the construct corpus generates, and each note it gets is located as
+/// `file:line:col: note:` and recorded in the crate's README.
+#[test]
+fn construct_documents_generate_with_located_notes() {
+    let mut count = 0;
+    insta::glob!("../corpus/constructs", "*.*", |path| {
+        count += 1;
+        let rel = relative(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        let generated = generator::generate_crate(&rel, &text)
+            .unwrap_or_else(|e| panic!("{rel} should generate:\n{e}"));
+        let readme = &generated.krate.files["README.md"];
+        for note in &generated.notes {
+            let shown = note.to_string();
+            let located = shown.strip_prefix(&format!("{rel}:")).unwrap_or_default();
+            let mut parts = located.splitn(3, ':');
+            assert!(
+                matches!((parts.next(), parts.next(), parts.next()), (Some(l), Some(c), Some(rest))
+                    if l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() && rest.starts_with(" note: ")),
+                "{rel}: not located as path:line:col: note: {shown}"
+            );
+            assert!(readme.contains(&note.without_file()), "{rel}: README misses {note}");
+        }
+        let report: String = generated.notes.iter().map(|n| format!("{n}\n")).collect();
+        insta::assert_snapshot!(format!(
+            "operations: {}\n{report}",
+            generated.operations.join(", ")
+        ));
+    });
+    assert!(count >= 20, "only {count} construct documents");
 }
 
 /// A workspace copy in a temporary directory: specs, fixtures and generated output.
@@ -111,7 +143,8 @@ fn a_failing_spec_changes_nothing() {
     let before = snapshot_tree(scratch.path());
     for entry in std::fs::read_dir(root().join("tests/fixtures/bad")).unwrap() {
         let bad = entry.unwrap().path();
-        let target = scratch.path().join("specs/zz-bad.yaml");
+        let extension = bad.extension().unwrap().to_str().unwrap();
+        let target = scratch.path().join(format!("specs/zz-bad.{extension}"));
         std::fs::copy(&bad, &target).unwrap();
         let outcome = regen::regenerate(scratch.path(), &Request::default());
         assert!(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use storage_jobs_runtime::{ApiError, ConnectionSettings, VendorError};
+use storage_jobs_runtime::{ConnectionSettings, Error, VendorError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -177,16 +177,16 @@ fn settings() -> ConnectionSettings {
 
 /// A short, stable account of an outcome for the matrix.
 fn outcome<T: std::fmt::Debug, E: VendorError + std::fmt::Debug>(
-    result: Result<T, ApiError<E>>,
+    result: Result<T, Error<E>>,
 ) -> String {
     match result {
         Ok(_) => "ok".to_string(),
-        Err(ApiError::Vendor { status, .. }) => format!("vendor error {}", status.as_u16()),
-        Err(ApiError::Status { status }) => format!("status {}", status.as_u16()),
-        Err(ApiError::Decode { .. }) => "decode error".to_string(),
-        Err(ApiError::Transport(e)) if e.is_timeout() => "timeout".to_string(),
-        Err(ApiError::Transport(_)) => "transport error".to_string(),
-        Err(ApiError::Request(message)) if message.contains("larger than the limit") => {
+        Err(Error::Documented { status, .. }) => format!("vendor error {}", status.as_u16()),
+        Err(Error::UnexpectedStatus { status, .. }) => format!("status {}", status.as_u16()),
+        Err(Error::Decode { .. }) => "decode error".to_string(),
+        Err(Error::Transport(e)) if e.is_timeout() => "timeout".to_string(),
+        Err(Error::Transport(_)) => "transport error".to_string(),
+        Err(Error::Request(message)) if message.contains("larger than the limit") => {
             "body over the cap".to_string()
         }
         Err(other) => format!("error: {other}"),
@@ -215,14 +215,7 @@ const CLIENTS: [Client; 5] = [
                     &settings(),
                 )
                 .unwrap();
-                outcome(
-                    client
-                        .get_clone_jobs()
-                        .filesystem_id("fs")
-                        .send()
-                        .await
-                        .map_err(ApiError::from),
-                )
+                outcome(client.get_clone_jobs().filesystem_id("fs").send().await)
             })
         },
         bodies: &Bodies {
@@ -243,7 +236,7 @@ const CLIENTS: [Client; 5] = [
                     &settings(),
                 )
                 .unwrap();
-                outcome(client.list_jobs().send().await.map_err(ApiError::from))
+                outcome(client.list_jobs().send().await)
             })
         },
         bodies: &Bodies {
@@ -264,13 +257,7 @@ const CLIENTS: [Client; 5] = [
                     &settings(),
                 )
                 .unwrap();
-                outcome(
-                    client
-                        .get_backup_server_file_share_copy_jobs()
-                        .send()
-                        .await
-                        .map_err(ApiError::from),
-                )
+                outcome(client.get_backup_server_file_share_copy_jobs().send().await)
             })
         },
         bodies: &Bodies {
@@ -292,14 +279,7 @@ const CLIENTS: [Client; 5] = [
                 let client =
                     bluexp_backup_client::Client::connect_with(&base, credentials, &settings())
                         .unwrap();
-                outcome(
-                    client
-                        .get_restore_status()
-                        .account_id("acc")
-                        .send()
-                        .await
-                        .map_err(ApiError::from),
-                )
+                outcome(client.get_restore_status().account_id("acc").send().await)
             })
         },
         bodies: &Bodies {
@@ -323,13 +303,7 @@ const CLIENTS: [Client; 5] = [
                     &settings(),
                 )
                 .unwrap();
-                outcome(
-                    client
-                        .get_cluster_jobs()
-                        .send()
-                        .await
-                        .map_err(ApiError::from),
-                )
+                outcome(client.get_cluster_jobs().send().await)
             })
         },
         bodies: &Bodies {

@@ -1,7 +1,7 @@
 //! hnas-client over HTTP: each credential as sent, every documented response decoded, and
 //! decoding that survives values and fields the document never listed.
 
-use hnas_client::{ApiError, Client, ConnectionSettings, Credentials};
+use hnas_client::{Client, ConnectionSettings, Credentials};
 use serde_json::json;
 use tests::calls::{assert_clean, assert_secret_hidden, describe, replay_documented};
 use tests::mock::{MockServer, Scripted};
@@ -132,22 +132,18 @@ async fn secrets_stay_out_of_debug_output_and_errors() {
         Scripted::empty(401),
         Scripted::json(403, &json!({"errorMsg": "Forbidden request"})),
     ]);
-    let unauthorized = ApiError::from(
-        client
-            .get_clone_jobs()
-            .filesystem_id(FILESYSTEM)
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    let forbidden = ApiError::from(
-        client
-            .get_clone_jobs()
-            .filesystem_id(FILESYSTEM)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let unauthorized = client
+        .get_clone_jobs()
+        .filesystem_id(FILESYSTEM)
+        .send()
+        .await
+        .unwrap_err();
+    let forbidden = client
+        .get_clone_jobs()
+        .filesystem_id(FILESYSTEM)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(unauthorized.to_string(), "401 Unauthorized");
     assert_eq!(forbidden.to_string(), "403 Forbidden: Forbidden request");
     assert_secret_hidden(

@@ -121,7 +121,7 @@ async fn a_refused_token_is_renewed_once() {
 
     // Refused again after renewal: the refusal reaches the caller, without a loop.
     server.script([Scripted::empty(401), csrf("fresher"), Scripted::empty(401)]);
-    let error = vsp_object_client::ApiError::from(client.list_jobs().send().await.unwrap_err());
+    let error = client.list_jobs().send().await.unwrap_err();
     assert_eq!(error.to_string(), "401 Unauthorized");
     assert_eq!(server.take().len(), 3);
 }

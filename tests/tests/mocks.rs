@@ -43,11 +43,11 @@ async fn ontap_mock_matches_comma_separated_lists() {
 #[tokio::test]
 async fn hnas_mock_answers_a_typed_error() {
     use hnas_client::mock::MockServerExt;
-    use hnas_client::{ApiError, Client, Credentials, types};
+    use hnas_client::{Client, Credentials, types};
     let server = MockServer::start_async().await;
     server.get_clone_jobs(|when, then| {
         when.filesystem_id("missing");
-        then.not_found(&types::GetCloneJobsError {
+        then.not_found(&types::DetailedError {
             error_code: Some(1081345),
             error_msg: Some("Cannot find the object".into()),
             ..Default::default()
@@ -60,14 +60,12 @@ async fn hnas_mock_answers_a_typed_error() {
         },
     )
     .unwrap();
-    let error = ApiError::from(
-        client
-            .get_clone_jobs()
-            .filesystem_id("missing")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .get_clone_jobs()
+        .filesystem_id("missing")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "404 Not Found: Cannot find the object (code 1081345)"
@@ -94,11 +92,11 @@ async fn vspc_mock_pages_by_offset() {
         }),
     };
     let first = server.get_backup_server_file_share_copy_jobs(|when, then| {
-        when.limit(std::num::NonZeroU32::new(2)).offset(0);
+        when.limit(2).offset(0);
         then.ok(&page(0, 2));
     });
     let second = server.get_backup_server_file_share_copy_jobs(|when, then| {
-        when.limit(std::num::NonZeroU32::new(2)).offset(2);
+        when.limit(2).offset(2);
         then.ok(&page(2, 1));
     });
     let client = Client::connect(

@@ -86,7 +86,9 @@ proptest! {
     #[test]
     fn arbitrary_json_never_panics_any_response_type(value in json()) {
         decodes_consistently::<hnas_client::types::TreeCloneJobs>(&value)?;
-        decodes_consistently::<hnas_client::types::GetCloneJobsError>(&value)?;
+        decodes_consistently::<hnas_client::types::BadRequestError>(&value)?;
+        decodes_consistently::<hnas_client::types::ForbiddenError>(&value)?;
+        decodes_consistently::<hnas_client::types::DetailedError>(&value)?;
         decodes_consistently::<vsp_object_client::types::JobListResponse>(&value)?;
         decodes_consistently::<vsp_object_client::types::ErrorResponse>(&value)?;
         decodes_consistently::<vspc_client::types::BackupServerFileShareCopyJobCollection>(&value)?;

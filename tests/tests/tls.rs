@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ontap_client::{ApiError, Client, ConnectionSettings, Credentials};
+use ontap_client::{Client, ConnectionSettings, Credentials, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// An HTTPS server on loopback with a fresh self-signed certificate for `localhost`; it
@@ -62,8 +62,8 @@ fn credentials() -> Credentials {
 async fn a_self_signed_certificate_is_refused_by_default() {
     let (port, _) = appliance().await;
     let client = Client::connect(&format!("https://localhost:{port}/api"), credentials()).unwrap();
-    let error = ApiError::from(client.get_cluster_jobs().send().await.unwrap_err());
-    assert!(matches!(error, ApiError::Transport(_)), "{error:?}");
+    let error = client.get_cluster_jobs().send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
 }
 
 #[tokio::test]

@@ -1,18 +1,30 @@
 //! Repository tasks. `cargo xtask regen [--check] [--spec NAME]` regenerates the client crates
-//! under `generated/` from `specs/`, or with `--check` proves they are fresh without writing.
+//! under `generated/` from `specs/`, or with `--check` proves they are fresh without writing;
+//! `cargo xtask corpus` generates every corpus document into a scratch workspace for CI to
+//! build, and keeps `docs/CORPUS.md` true.
 
+mod corpus;
 mod regen;
 
 use anyhow::{Result, bail};
 
 const USAGE: &str = "usage: cargo xtask regen [--check] [--spec NAME]...
+       cargo xtask corpus [--table]
 
-  regen          regenerate generated/<NAME>-client from specs/<NAME>.yaml, for every spec
+  regen          regenerate generated/<NAME>-client from specs/<NAME>.{yaml,yml,json}, for every spec
   --check        write nothing; print a diff and fail if generated/ is stale
-  --spec NAME    only this spec (repeatable), for example --spec ontap";
+  --spec NAME    only this spec (repeatable), for example --spec ontap
+  corpus         generate every document under tests/corpus/ into target/corpus/ (a workspace
+                 for CI to build) and raw progenitor's code into target/corpus-raw/
+  --table        also rewrite the table in docs/CORPUS.md";
 
 fn main() -> std::process::ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // A copy of this program runs the generator's pipeline in isolation (see regen.rs).
+    if args.first().map(String::as_str) == Some(generator::isolate::CHILD_ARGUMENT) {
+        return generator::isolate::serve();
+    }
+    match run(args) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -40,7 +52,17 @@ fn run(args: Vec<String>) -> Result<std::process::ExitCode> {
                     other => bail!("unknown argument `{other}`\n\n{USAGE}"),
                 }
             }
-            regen::run(&options)
+            regen::run(options)
+        }
+        Some("corpus") => {
+            let mut table = false;
+            for arg in args {
+                match arg.as_str() {
+                    "--table" => table = true,
+                    other => bail!("unknown argument `{other}`\n\n{USAGE}"),
+                }
+            }
+            corpus::run(table)
         }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

@@ -1,23 +1,53 @@
-//! `cargo xtask regen`: runs the generator's regeneration and reports it.
+//! `cargo xtask regen`: runs the generator's regeneration, each spec's pipeline in a child
+//! process, and reports what it wrote and every note on what it dropped or rewrote.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use generator::isolate::Isolation;
 use generator::regen::{self, Request};
 
+/// How many notes of one kind are printed before the rest are counted.
+const NOTES_PER_KIND: usize = 5;
+
 /// The workspace root: the parent of this package.
-fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask sits in the workspace")
         .to_path_buf()
 }
 
-pub fn run(request: &Request) -> Result<ExitCode> {
+/// Prints a spec's notes, at most a few of each kind (the generated crate's docs list them all).
+pub fn print_notes(spec: &str, notes: &[generator::Note]) {
+    let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut hidden = 0;
+    for note in notes {
+        // A note's kind is its message up to the first name it quotes.
+        let kind: String = note.message.split('`').next().unwrap_or_default().to_string();
+        let count = shown.entry(kind).or_default();
+        *count += 1;
+        if *count <= NOTES_PER_KIND {
+            println!("{note}");
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 {
+        println!("{spec}: {hidden} more notes like those above; the crate's README lists them all");
+    }
+}
+
+pub fn run(mut request: Request) -> Result<ExitCode> {
     let started = Instant::now();
-    let report = regen::regenerate(&workspace_root(), request)?;
+    request.isolation =
+        Some(Isolation::current_exe().context("finding the xtask program to run children")?);
+    let report = regen::regenerate(&workspace_root(), &request)?;
+    for (spec, notes) in &report.notes {
+        print_notes(spec, notes);
+    }
     for (spec, took) in &report.timings {
         println!("generated from {spec:<36} in {:>4} ms", took.as_millis());
     }

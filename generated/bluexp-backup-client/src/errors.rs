@@ -2,3 +2,22 @@
 
 #[allow(unused_imports)]
 use crate::types;
+/// The documented errors of [`Client::get_restore_status`](crate::Client::get_restore_status): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetRestoreStatusError {
+    /// `401`: The user token or the Connector ID is missing or invalid.
+    Unauthorized,
+}
+impl storage_jobs_runtime::VendorError for GetRestoreStatusError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Unauthorized => ::std::option::Option::None,
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Unauthorized => ::std::option::Option::None,
+        }
+    }
+}

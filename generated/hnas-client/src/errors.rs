@@ -2,7 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::types;
-impl storage_jobs_runtime::VendorError for types::GetCloneJobsError {
+impl storage_jobs_runtime::VendorError for types::BadRequestError {
     fn code(&self) -> ::std::option::Option<::std::string::String> {
         ::std::option::Option::Some(&self)
             .and_then(|value| value.error_code.as_ref())
@@ -12,5 +12,66 @@ impl storage_jobs_runtime::VendorError for types::GetCloneJobsError {
         ::std::option::Option::Some(&self)
             .and_then(|value| value.error_msg.as_ref())
             .map(|value| value.to_string())
+    }
+}
+impl storage_jobs_runtime::VendorError for types::DetailedError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::Some(&self)
+            .and_then(|value| value.error_code.as_ref())
+            .map(|value| value.to_string())
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::Some(&self)
+            .and_then(|value| value.error_msg.as_ref())
+            .map(|value| value.to_string())
+    }
+}
+impl storage_jobs_runtime::VendorError for types::ForbiddenError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::None
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::Some(&self)
+            .and_then(|value| value.error_msg.as_ref())
+            .map(|value| value.to_string())
+    }
+}
+/// The documented errors of [`Client::get_clone_jobs`](crate::Client::get_clone_jobs): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetCloneJobsError {
+    /// `400`: The request was malformed or a parameter was invalid.
+    BadRequest(types::BadRequestError),
+    /// `401`: The credentials or the API key were missing or invalid.
+    Unauthorized,
+    /// `403`: The caller lacks the permission the operation needs.
+    Forbidden(types::ForbiddenError),
+    /// `404`: A resource named in the request does not exist.
+    NotFound(types::DetailedError),
+    /// `500`: The server failed while handling the request.
+    InternalServerError(types::DetailedError),
+}
+impl storage_jobs_runtime::VendorError for GetCloneJobsError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::Unauthorized => ::std::option::Option::None,
+            Self::Forbidden(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::NotFound(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::InternalServerError(body) => {
+                storage_jobs_runtime::VendorError::code(body)
+            }
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::Unauthorized => ::std::option::Option::None,
+            Self::Forbidden(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::NotFound(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::InternalServerError(body) => {
+                storage_jobs_runtime::VendorError::message(body)
+            }
+        }
     }
 }

@@ -95,29 +95,6 @@ impl ForbiddenError {
         Default::default()
     }
 }
-/// Any error body of `getCloneJobs` (statuses 400, 403, 404): every field of each, so one type decodes them all.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct GetCloneJobsError {
-    /// Generic error code.
-    #[serde(
-        rename = "errorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_code: ::std::option::Option<i32>,
-    #[serde(
-        rename = "errorDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub error_detail: ::std::option::Option<ErrorDetail>,
-    /// The main error message.
-    #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-}
-impl GetCloneJobsError {
-    pub fn builder() -> builder::GetCloneJobsError {
-        Default::default()
-    }
-}
 /// One tree clone job and its progress.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TreeCloneJob {
@@ -242,86 +219,11 @@ pub enum TreeCloneJobJobState {
     /// A value the spec does not list, kept exactly as the server sent it.
     Unknown(::std::string::String),
 }
-impl TreeCloneJobJobState {
-    /// The value as the server spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invalid => "INVALID",
-            Self::Queued => "QUEUED",
-            Self::Running => "RUNNING",
-            Self::Aborting => "ABORTING",
-            Self::Finished => "FINISHED",
-            Self::Aborted => "ABORTED",
-            Self::Errored => "ERRORED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the spec lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for TreeCloneJobJobState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for TreeCloneJobJobState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::convert::From<&str> for TreeCloneJobJobState {
-    fn from(value: &str) -> Self {
-        match value {
-            "INVALID" => Self::Invalid,
-            "QUEUED" => Self::Queued,
-            "RUNNING" => Self::Running,
-            "ABORTING" => Self::Aborting,
-            "FINISHED" => Self::Finished,
-            "ABORTED" => Self::Aborted,
-            "ERRORED" => Self::Errored,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::serde::Serialize for TreeCloneJobJobState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TreeCloneJobJobState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl ::serde::de::Visitor<'_> for Visitor {
-            type Value = TreeCloneJobJobState;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<TreeCloneJobJobState, E> {
-                Ok(TreeCloneJobJobState::from(value))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-impl ::std::convert::From<::std::string::String> for TreeCloneJobJobState {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
+::storage_jobs_runtime::open_enum!(
+    TreeCloneJobJobState { Invalid => "INVALID", Queued => "QUEUED", Running =>
+    "RUNNING", Aborting => "ABORTING", Finished => "FINISHED", Aborted => "ABORTED",
+    Errored => "ERRORED" }
+);
 /// The tree clone jobs of a file system.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TreeCloneJobs {
@@ -719,89 +621,6 @@ pub mod builder {
     impl ::std::convert::From<super::ForbiddenError> for ForbiddenError {
         fn from(value: super::ForbiddenError) -> Self {
             Self {
-                error_msg: Ok(value.error_msg),
-            }
-        }
-    }
-    #[derive(Clone, Debug)]
-    pub struct GetCloneJobsError {
-        error_code: ::std::result::Result<
-            ::std::option::Option<i32>,
-            ::std::string::String,
-        >,
-        error_detail: ::std::result::Result<
-            ::std::option::Option<super::ErrorDetail>,
-            ::std::string::String,
-        >,
-        error_msg: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
-            ::std::string::String,
-        >,
-    }
-    impl ::std::default::Default for GetCloneJobsError {
-        fn default() -> Self {
-            Self {
-                error_code: Ok(Default::default()),
-                error_detail: Ok(Default::default()),
-                error_msg: Ok(Default::default()),
-            }
-        }
-    }
-    impl GetCloneJobsError {
-        pub fn error_code<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<::std::option::Option<i32>>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.error_code = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for error_code: {e}")
-                });
-            self
-        }
-        pub fn error_detail<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<::std::option::Option<super::ErrorDetail>>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.error_detail = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for error_detail: {e}")
-                });
-            self
-        }
-        pub fn error_msg<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.error_msg = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for error_msg: {e}")
-                });
-            self
-        }
-    }
-    impl ::std::convert::TryFrom<GetCloneJobsError> for super::GetCloneJobsError {
-        type Error = super::error::ConversionError;
-        fn try_from(
-            value: GetCloneJobsError,
-        ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self {
-                error_code: value.error_code?,
-                error_detail: value.error_detail?,
-                error_msg: value.error_msg?,
-            })
-        }
-    }
-    impl ::std::convert::From<super::GetCloneJobsError> for GetCloneJobsError {
-        fn from(value: super::GetCloneJobsError) -> Self {
-            Self {
-                error_code: Ok(value.error_code),
-                error_detail: Ok(value.error_detail),
                 error_msg: Ok(value.error_msg),
             }
         }

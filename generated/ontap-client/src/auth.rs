@@ -36,6 +36,8 @@ const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     anonymous_operations: &[],
     comma_separated: &[("get_cluster_jobs", "fields"), ("get_cluster_jobs", "order_by")],
     csrf: ::std::option::Option::None,
+    accepts: &[("get_cluster_jobs", "application/json")],
+    content_types: &[],
 };
 impl Client {
     /// Connects to `base_url` (scheme, host, port and path prefix) with the default

@@ -16,3 +16,22 @@ impl storage_jobs_runtime::VendorError for types::ErrorResponse {
             .map(|value| value.to_string())
     }
 }
+/// The documented errors of [`Client::get_cluster_jobs`](crate::Client::get_cluster_jobs): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetClusterJobsError {
+    /// `default`: An error.
+    Default(types::ErrorResponse),
+}
+impl storage_jobs_runtime::VendorError for GetClusterJobsError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Default(body) => storage_jobs_runtime::VendorError::code(body),
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Default(body) => storage_jobs_runtime::VendorError::message(body),
+        }
+    }
+}

@@ -37,6 +37,8 @@ const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
         cookie: "XSRF-TOKEN",
         header: "X-XSRF-TOKEN",
     }),
+    accepts: &[("list_jobs", "application/json")],
+    content_types: &[],
 };
 impl Client {
     /// Connects to `base_url` (scheme, host, port and path prefix) with the default

@@ -14,3 +14,38 @@ impl storage_jobs_runtime::VendorError for types::ErrorResponse {
             .map(|value| value.to_string())
     }
 }
+/// The documented errors of [`Client::get_csrf_token`](crate::Client::get_csrf_token): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetCsrfTokenError {}
+impl storage_jobs_runtime::VendorError for GetCsrfTokenError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match *self {}
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match *self {}
+    }
+}
+/// The documented errors of [`Client::list_jobs`](crate::Client::list_jobs): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ListJobsError {
+    /// `400`: The request was invalid.
+    BadRequest(types::ErrorResponse),
+    /// `401`: Access was denied because the credentials were invalid.
+    Unauthorized,
+}
+impl storage_jobs_runtime::VendorError for ListJobsError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::Unauthorized => ::std::option::Option::None,
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::Unauthorized => ::std::option::Option::None,
+        }
+    }
+}

@@ -15,7 +15,7 @@
 //!         token: std::env::var("VSP_OBJECT_TOKEN")?.into(),
 //!     },
 //! )?;
-//! let mut items = std::pin::pin!(client.list_jobs_stream(|request| request));
+//! let mut items = std::pin::pin!(client.list_jobs_stream(|request| request.body_map(|body| body)));
 //! while let Some(item) = items.try_next().await? {
 //!     println!("{item:?}");
 //! }
@@ -30,9 +30,11 @@
 //! - `<method>_stream` methods on [`Client`]: every item of a paged listing, fetched lazily.
 //! - [`builder`]: one request builder per operation; set parameters, then `send().await`.
 //! - [`types`]: the request and response types of the spec; enums keep unknown values.
+//! - [`errors`]: each operation's error type, one variant per documented error status.
+//! - [`responses`]: for operations with several documented successes, an enum of them.
 //! - `mock` (feature `mock`): typed `httpmock` helpers for testing code that uses this crate.
-//! - [`Error`] and [`ResponseValue`]: what `send()` returns; [`ApiError`] wraps an error
-//!   with the vendor's code and message for display (`ApiError::from(error)`).
+//! - [`Error`] and [`ResponseValue`]: what `send()` returns; `Error` displays the vendor's
+//!   message and code and never prints a credential.
 //!
 //! Generated from `specs/vsp-object.yaml` by `cargo xtask regen`; change the spec or the generator, not this crate.
 
@@ -43,13 +45,19 @@ mod auth;
 #[rustfmt::skip]
 mod client;
 
-/// `VendorError` for the error body types.
+/// Each operation's error type, and `VendorError` for the error bodies.
 #[rustfmt::skip]
-mod errors;
+#[allow(clippy::all)]
+pub mod errors;
 
 /// `<method>_stream` methods for the operations the spec pages through.
 #[rustfmt::skip]
 mod pagination;
+
+/// `send` for every operation, and the enums of operations with several documented successes.
+#[rustfmt::skip]
+#[allow(clippy::all)]
+pub mod responses;
 
 /// Request builders, one per operation.
 #[rustfmt::skip]
@@ -71,15 +79,15 @@ pub mod types;
 pub use auth::{Credentials, USER_AGENT};
 pub use client::Client;
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
 pub use storage_jobs_runtime::futures;
 pub use storage_jobs_runtime::{
-    ApiError, CommaSeparated, ConfigError, ConnectionSettings, Secret, VendorError,
+    CommaSeparated, ConfigError, ConnectionSettings, Error, Headers, RawBody, Secret, VendorError,
 };
 
 /// Items most callers need, for a glob import.
 pub mod prelude {
-    pub use crate::{ApiError, Client, Credentials};
+    pub use crate::{Client, Credentials, Error};
 }

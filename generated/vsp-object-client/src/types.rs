@@ -78,84 +78,10 @@ pub enum JobJobState {
     /// A value the spec does not list, kept exactly as the server sent it.
     Unknown(::std::string::String),
 }
-impl JobJobState {
-    /// The value as the server spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Examining => "EXAMINING",
-            Self::Processing => "PROCESSING",
-            Self::Executing => "EXECUTING",
-            Self::Complete => "COMPLETE",
-            Self::Failed => "FAILED",
-            Self::Cancelled => "CANCELLED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the spec lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for JobJobState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for JobJobState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::convert::From<&str> for JobJobState {
-    fn from(value: &str) -> Self {
-        match value {
-            "EXAMINING" => Self::Examining,
-            "PROCESSING" => Self::Processing,
-            "EXECUTING" => Self::Executing,
-            "COMPLETE" => Self::Complete,
-            "FAILED" => Self::Failed,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::serde::Serialize for JobJobState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobJobState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl ::serde::de::Visitor<'_> for Visitor {
-            type Value = JobJobState;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<JobJobState, E> {
-                Ok(JobJobState::from(value))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-impl ::std::convert::From<::std::string::String> for JobJobState {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
+::storage_jobs_runtime::open_enum!(
+    JobJobState { Examining => "EXAMINING", Processing => "PROCESSING", Executing =>
+    "EXECUTING", Complete => "COMPLETE", Failed => "FAILED", Cancelled => "CANCELLED" }
+);
 /// The kind of job.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum JobJobType {
@@ -166,80 +92,11 @@ pub enum JobJobType {
     /// A value the spec does not list, kept exactly as the server sent it.
     Unknown(::std::string::String),
 }
-impl JobJobType {
-    /// The value as the server spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BatchReplicate => "BATCH_REPLICATE",
-            Self::LifecycleUpdate => "LIFECYCLE_UPDATE",
-            Self::MetricReconciliation => "METRIC_RECONCILIATION",
-            Self::TriggerReconciliation => "TRIGGER_RECONCILIATION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the spec lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for JobJobType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for JobJobType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::convert::From<&str> for JobJobType {
-    fn from(value: &str) -> Self {
-        match value {
-            "BATCH_REPLICATE" => Self::BatchReplicate,
-            "LIFECYCLE_UPDATE" => Self::LifecycleUpdate,
-            "METRIC_RECONCILIATION" => Self::MetricReconciliation,
-            "TRIGGER_RECONCILIATION" => Self::TriggerReconciliation,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::serde::Serialize for JobJobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobJobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl ::serde::de::Visitor<'_> for Visitor {
-            type Value = JobJobType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<JobJobType, E> {
-                Ok(JobJobType::from(value))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-impl ::std::convert::From<::std::string::String> for JobJobType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
+::storage_jobs_runtime::open_enum!(
+    JobJobType { BatchReplicate => "BATCH_REPLICATE", LifecycleUpdate =>
+    "LIFECYCLE_UPDATE", MetricReconciliation => "METRIC_RECONCILIATION",
+    TriggerReconciliation => "TRIGGER_RECONCILIATION" }
+);
 /// Which jobs to list and which page of them.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct JobListRequest {

@@ -32,6 +32,8 @@ const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     anonymous_operations: &[],
     comma_separated: &[],
     csrf: ::std::option::Option::None,
+    accepts: &[("get_backup_server_file_share_copy_jobs", "application/json")],
+    content_types: &[],
 };
 impl Client {
     /// Connects to `base_url` (scheme, host, port and path prefix) with the default

@@ -18,3 +18,26 @@ impl storage_jobs_runtime::VendorError for types::ErrorResponse {
             .map(|value| value.to_string())
     }
 }
+/// The documented errors of [`Client::get_backup_server_file_share_copy_jobs`](crate::Client::get_backup_server_file_share_copy_jobs): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetBackupServerFileShareCopyJobsError {
+    /// `400`: A parameter was invalid.
+    BadRequest(types::ErrorResponse),
+    /// `401`: The access token is missing, invalid or expired.
+    Unauthorized(types::ErrorResponse),
+}
+impl storage_jobs_runtime::VendorError for GetBackupServerFileShareCopyJobsError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::Unauthorized(body) => storage_jobs_runtime::VendorError::code(body),
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::Unauthorized(body) => storage_jobs_runtime::VendorError::message(body),
+        }
+    }
+}

@@ -109,82 +109,10 @@ pub enum ResponseErrorType {
     /// A value the spec does not list, kept exactly as the server sent it.
     Unknown(::std::string::String),
 }
-impl ResponseErrorType {
-    /// The value as the server spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Transport => "transport",
-            Self::Logical => "logical",
-            Self::RetryableLogical => "retryableLogical",
-            Self::Security => "security",
-            Self::Unspecified => "unspecified",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the spec lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for ResponseErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ResponseErrorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::convert::From<&str> for ResponseErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "transport" => Self::Transport,
-            "logical" => Self::Logical,
-            "retryableLogical" => Self::RetryableLogical,
-            "security" => Self::Security,
-            "unspecified" => Self::Unspecified,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::serde::Serialize for ResponseErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResponseErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl ::serde::de::Visitor<'_> for Visitor {
-            type Value = ResponseErrorType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<ResponseErrorType, E> {
-                Ok(ResponseErrorType::from(value))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-impl ::std::convert::From<::std::string::String> for ResponseErrorType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
+::storage_jobs_runtime::open_enum!(
+    ResponseErrorType { Transport => "transport", Logical => "logical", RetryableLogical
+    => "retryableLogical", Security => "security", Unspecified => "unspecified" }
+);
 /// Metadata of a collection response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ResponseMetadata {

@@ -39,7 +39,12 @@ pub struct Lowering {
 }
 
 /// Every lowering, in the order they run.
-pub const LOWERINGS: [Lowering; 16] = [
+pub const LOWERINGS: [Lowering; 18] = [
+    Lowering {
+        name: "document_info",
+        reason: "`info.title` and `info.version` name the crate's docs and are required; a document without them still generates",
+        apply: operations::document_info,
+    },
     Lowering {
         name: "inline_operation_parts",
         reason: "an operation's parameters, body and responses are rewritten per operation, so shared ones are copied in (path-level parameters yield to the operation's own)",
@@ -79,6 +84,11 @@ pub const LOWERINGS: [Lowering; 16] = [
         name: "request_bodies",
         reason: "progenitor sends one JSON, form, binary or text body per operation; other media types are sent as one of those with their own Content-Type",
         apply: bodies::request_bodies,
+    },
+    Lowering {
+        name: "schema_titles",
+        reason: "typify names an inner type after its schema's title, so two schemas titled alike (`Simple User` and a nullable copy) give two types of one name",
+        apply: schemas::schema_titles,
     },
     Lowering {
         name: "null_schemas",

@@ -12,6 +12,23 @@ use crate::operation_names::{self, Origin, Request};
 use crate::schema_walk::{self, Path};
 use crate::walk;
 
+/// Fills in a missing `info`, `info.title` or `info.version`.
+pub fn document_info(context: &mut Context<'_>) -> Result<(), Error> {
+    let stem = crate::spec_stem(&context.spec.file).to_string();
+    if !context.document.get("info").is_some_and(Value::is_object) {
+        context.note("", None, format!("the document has no `info`; its title is taken to be `{stem}`"));
+        context.document["info"] = json!({});
+    }
+    for (key, default) in [("title", stem.as_str()), ("version", "0")] {
+        if !context.document["info"].get(key).is_some_and(Value::is_string) {
+            let at = if context.document["info"].get(key).is_some() { format!("/info/{key}") } else { "/info".into() };
+            context.note(&at, None, format!("`info.{key}` is missing or not text; `{default}` stands in"));
+            context.document["info"][key] = json!(default);
+        }
+    }
+    Ok(())
+}
+
 /// Copies path-level and referenced parameters, referenced bodies and responses into each
 /// operation, recording where each came from as `x-pointer`; path items by reference are
 /// inlined. Afterwards nothing outside `components.schemas` and `securitySchemes` is referred to.
@@ -492,15 +509,18 @@ pub fn no_operations_left(context: &mut Context<'_>) -> Result<(), Error> {
     if !operations(&context.document).is_empty() {
         return Ok(());
     }
-    let dropped = context
+    let dropped: Vec<&str> = context
         .notes
         .iter()
-        .filter(|n| n.message.starts_with("operation dropped"))
-        .count();
-    let message = if dropped == 0 {
-        "the spec has no operations".to_string()
-    } else {
-        format!("none of the spec's operations can be generated: all {dropped} were dropped (see the notes)")
+        .filter_map(|n| n.message.strip_prefix("operation dropped: "))
+        .collect();
+    let message = match dropped.as_slice() {
+        [] => "the spec has no operations".to_string(),
+        [only] => format!("no operation can be generated: the only one was dropped: {only}"),
+        [first, ..] => format!(
+            "no operation can be generated: all {} were dropped, the first because {first}",
+            dropped.len()
+        ),
     };
     Err(context.spec.error_at("/paths", None, message))
 }

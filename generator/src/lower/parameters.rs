@@ -20,6 +20,8 @@ pub const COMMA_SEPARATED_SCHEMA: &str = "CommaSeparatedList";
 /// What became of one parameter.
 enum Fate {
     Keep(Value),
+    /// An object sent as its properties, each a parameter of its own.
+    Split(Vec<Value>),
     Drop(String),
     DropOperation(String),
 }
@@ -90,8 +92,9 @@ pub fn parameters(context: &mut Context<'_>) -> Result<(), Error> {
                 continue;
             }
             let fate = one_parameter(context, parameter, &name, &location, &in_template, label, &at);
-            let parameter = match fate {
-                Fate::Keep(parameter) => parameter,
+            let parameters = match fate {
+                Fate::Keep(parameter) => vec![parameter],
+                Fate::Split(parameters) => parameters,
                 Fate::Drop(reason) => {
                     context.note(&at, label, format!("parameter `{name}` dropped: {reason}"));
                     continue;
@@ -101,18 +104,24 @@ pub fn parameters(context: &mut Context<'_>) -> Result<(), Error> {
                     break;
                 }
             };
-            let method = progenitor_name(&name, Case::Snake);
-            if let Some(first) = methods.get(&method) {
-                let reason = format!("it and {first} both become the builder method `{method}`");
-                if parameter.get("required") == Some(&Value::Bool(true)) {
-                    drop_operation = Some(format!("required parameter `{name}`: {reason}"));
-                    break;
+            for parameter in parameters {
+                let name = parameter["name"].as_str().unwrap_or_default().to_string();
+                let method = progenitor_name(&name, Case::Snake);
+                if let Some(first) = methods.get(&method) {
+                    let reason = format!("it and {first} both become the builder method `{method}`");
+                    if parameter.get("required") == Some(&Value::Bool(true)) {
+                        drop_operation = Some(format!("required parameter `{name}`: {reason}"));
+                        break;
+                    }
+                    context.note(&at, label, format!("parameter `{name}` dropped: {reason}"));
+                    continue;
                 }
-                context.note(&at, label, format!("parameter `{name}` dropped: {reason}"));
-                continue;
+                methods.insert(method, format!("parameter `{name}`"));
+                kept.push(parameter);
             }
-            methods.insert(method, format!("parameter `{name}`"));
-            kept.push(parameter);
+            if drop_operation.is_some() {
+                break;
+            }
         }
         if let Some(reason) = drop_operation {
             context.drop_operation(&pointer, &reason);
@@ -261,9 +270,68 @@ fn one_parameter(
         ("query", _, Some("array")) if !is_scalar(item_kind.as_deref()) => {
             return drop("an array query parameter needs scalar items".into());
         }
+        ("query", _, Some("object")) => {
+            if parameter.get("explode") == Some(&Value::Bool(false)) {
+                return drop("an object sent comma-separated has no encoding the clients send".into());
+            }
+            return split_object(context, schema.clone(), name, required, label, at);
+        }
         _ => {}
     }
     Fate::Keep(parameter)
+}
+
+/// An exploded form-style object parameter is sent as one query parameter per property; each
+/// becomes a parameter of its own (required where the object and the property both are).
+fn split_object(
+    context: &mut Context<'_>,
+    schema: Value,
+    name: &str,
+    required: bool,
+    label: Option<&str>,
+    at: &str,
+) -> Fate {
+    let required_properties: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut parameters = Vec::new();
+    let mut skipped = Vec::new();
+    for (property, property_schema) in schema["properties"].as_object().into_iter().flatten() {
+        let (kind, resolved) = kind_of(&context.document, property_schema);
+        let item_kind = resolved
+            .get("items")
+            .and_then(|items| kind_of(&context.document, items).0);
+        if !(is_scalar(kind) || (kind == Some("array") && is_scalar(item_kind))) {
+            skipped.push(property.clone());
+            continue;
+        }
+        parameters.push(json!({
+            "name": property,
+            "in": "query",
+            "required": required && required_properties.contains(&property.as_str()),
+            "schema": property_schema,
+            "x-pointer": at,
+        }));
+    }
+    if parameters.is_empty() {
+        let reason = "an object without scalar properties has no form encoding the clients send";
+        return if required {
+            Fate::DropOperation(format!("required parameter `{name}`: {reason}"))
+        } else {
+            Fate::Drop(reason.into())
+        };
+    }
+    let mut message = format!(
+        "query parameter `{name}` is an object sent as its properties; each is a parameter of its own"
+    );
+    if !skipped.is_empty() {
+        message.push_str(&format!(" (not {}: not scalar)", skipped.join(", ")));
+    }
+    context.note(at, label, message);
+    Fate::Split(parameters)
 }
 
 fn strip_style(parameter: &mut Value) {

@@ -28,6 +28,16 @@ pub const RESERVED_TYPE_NAMES: [&str; 12] = [
     "Box",
 ];
 
+/// Titles go: they only document, and typify would name types after them.
+pub fn schema_titles(context: &mut Context<'_>) -> Result<(), Error> {
+    schema_walk::for_each_schema_mut(&mut context.document, &mut |_, schema| {
+        if let Some(object) = schema.as_object_mut() {
+            object.remove("title");
+        }
+    });
+    Ok(())
+}
+
 fn is_null(schema: &Value) -> bool {
     schema.get("type") == Some(&json!("null"))
         || (schema.get("nullable") == Some(&Value::Bool(true))
