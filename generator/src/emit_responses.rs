@@ -105,12 +105,11 @@ fn operation_items(operation: &Operation) -> TokenStream {
         arms.push((response.status, arm));
     }
     arms.sort_by_key(|(status, _)| *status);
-    let has_default = arms.iter().any(|(status, _)| *status == Status::Default);
     let arms = arms.into_iter().map(|(_, arm)| arm);
-    let fallback = match (has_default, upgrade) {
-        (true, _) => quote! {},
-        (false, true) => quote! { _ => answer.undocumented(), },
-        (false, false) => quote! { _ => Err(answer.undocumented()), },
+    let fallback = if upgrade {
+        quote! { _ => answer.undocumented(), }
+    } else {
+        quote! { _ => Err(answer.undocumented()), }
     };
     let read_doc = format!(
         " Reads an answer to [`Client::{}`](crate::Client::{}) by its status.",

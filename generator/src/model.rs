@@ -240,7 +240,9 @@ impl Status {
                 let (low, high) = (u16::from(range) * 100, u16::from(range) * 100 + 99);
                 quote! { #low..=#high }
             }
-            Status::Default => quote! { _ },
+            // `default` documents the errors an operation answers with: client and server errors.
+            // A redirect or an informational status is no error the spec describes.
+            Status::Default => quote! { 400u16..=599u16 },
         }
     }
 

@@ -6,11 +6,15 @@ use std::fmt::Write;
 use std::path::Path;
 use syn::{Fields, ImplItem, Item, ReturnType, Type};
 
-/// The surface of the crate in `dir` (a directory with `src/client.rs`, `src/builder.rs` and
-/// `src/types.rs`).
+/// The surface of the crate in `dir` (a directory with `src/client.rs`, `src/builder.rs`,
+/// `src/responses.rs`, `src/errors.rs` and `src/types.rs`).
 pub fn render(dir: &Path) -> String {
     let client = parse(&dir.join("src/client.rs"));
-    let builder = parse(&dir.join("src/builder.rs"));
+    let mut builder = parse(&dir.join("src/builder.rs"));
+    // `send` lives beside the builders, in `responses.rs`.
+    builder
+        .items
+        .extend(parse(&dir.join("src/responses.rs")).items);
     let types = parse(&dir.join("src/types.rs"));
     let mut out = String::new();
     for item in &client.items {
@@ -58,7 +62,9 @@ pub fn render(dir: &Path) -> String {
                     let text = ty(output);
                     let item = text
                         .split_once("Item=Result<")
-                        .map_or(text.as_str(), |(_, rest)| rest.trim_end_matches(">,>+'a"));
+                        .map_or(text.as_str(), |(_, rest)| {
+                            rest.strip_suffix(">>+'a").unwrap_or(rest)
+                        });
                     let _ = writeln!(
                         out,
                         "stream {} -> Stream<Result<{item}>>",
@@ -86,6 +92,13 @@ pub fn render(dir: &Path) -> String {
         }
     }
     out.push('\n');
+    for file in ["src/errors.rs", "src/responses.rs"] {
+        for item in &parse(&dir.join(file)).items {
+            if let Item::Enum(e) = item {
+                let _ = writeln!(out, "enum {} {{ {} }}", e.ident, variants(e));
+            }
+        }
+    }
     for item in &types.items {
         match item {
             Item::Struct(s) => {
@@ -97,26 +110,7 @@ pub fn render(dir: &Path) -> String {
                 let _ = writeln!(out, "struct {} {{ {} }}", s.ident, fields.join(", "));
             }
             Item::Enum(e) => {
-                let variants = e
-                    .variants
-                    .iter()
-                    .map(|v| match &v.fields {
-                        Fields::Unnamed(fields) => {
-                            format!(
-                                "{}({})",
-                                v.ident,
-                                fields
-                                    .unnamed
-                                    .iter()
-                                    .map(|f| ty(&f.ty))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        }
-                        _ => v.ident.to_string(),
-                    })
-                    .collect::<Vec<_>>();
-                let _ = writeln!(out, "enum {} {{ {} }}", e.ident, variants.join(", "));
+                let _ = writeln!(out, "enum {} {{ {} }}", e.ident, variants(e));
             }
             Item::Type(alias) => {
                 let _ = writeln!(out, "type {} = {}", alias.ident, ty(&alias.ty));
@@ -125,6 +119,27 @@ pub fn render(dir: &Path) -> String {
         }
     }
     out
+}
+
+/// An enum's variants, with their payload types.
+fn variants(e: &syn::ItemEnum) -> String {
+    e.variants
+        .iter()
+        .map(|v| match &v.fields {
+            Fields::Unnamed(fields) => format!(
+                "{}({})",
+                v.ident,
+                fields
+                    .unnamed
+                    .iter()
+                    .map(|f| ty(&f.ty))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => v.ident.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Parameters (with `?` when optional), success type and error type of one builder.
@@ -251,8 +266,12 @@ fn ty(ty: &Type) -> String {
         "::serde_json::",
         "::uuid::",
         "types::",
+        "errors::",
+        "responses::",
         "super::",
     ]
     .iter()
     .fold(text, |acc, prefix| acc.replace(prefix, ""))
+    // A type broken over lines keeps a trailing comma before its closing bracket.
+    .replace(",>", ">")
 }

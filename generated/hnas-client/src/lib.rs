@@ -42,6 +42,7 @@
 mod auth;
 
 #[rustfmt::skip]
+#[allow(clippy::all)]
 mod client;
 
 /// Each operation's error type, and `VendorError` for the error bodies.
@@ -68,7 +69,7 @@ pub mod mock;
 
 /// Types used as operation parameters and responses.
 #[rustfmt::skip]
-#[allow(clippy::all)]
+#[allow(clippy::all, non_camel_case_types, irrefutable_let_patterns)]
 pub mod types;
 
 pub use auth::{Credentials, USER_AGENT};

@@ -14,7 +14,8 @@ pub(crate) fn get_cluster_jobs(
 > {
     match answer.status() {
         200u16 => answer.json(),
-        _ => Err(answer.error_json(errors::GetClusterJobsError::Default)),
+        400u16..=599u16 => Err(answer.error_json(errors::GetClusterJobsError::Default)),
+        _ => Err(answer.undocumented()),
     }
 }
 impl builder::GetClusterJobs<'_> {
