@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 /// What raw progenitor does with a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RawOutcome {
     /// It produced a crate body: the formatted code.
     Generated(String),
@@ -15,6 +15,8 @@ pub enum RawOutcome {
     Refused(String),
     /// progenitor panicked.
     Panicked(String),
+    /// The process running progenitor died (a stack overflow aborts it).
+    Aborted(String),
 }
 
 impl RawOutcome {
@@ -26,7 +28,16 @@ impl RawOutcome {
             RawOutcome::Unreadable(message) => format!("cannot read it: {}", first(message)),
             RawOutcome::Refused(message) => format!("refuses it: {}", first(message)),
             RawOutcome::Panicked(message) => format!("panics: {}", first(message)),
+            RawOutcome::Aborted(message) => format!("aborts the process: {}", first(message)),
         }
+    }
+}
+
+/// Raw progenitor's outcome on a document's text (parsed as raw progenitor's users parse it).
+pub fn raw_outcome(file: &str, text: &str) -> RawOutcome {
+    match parse(file, text) {
+        Ok(document) => raw_progenitor(&document),
+        Err(message) => RawOutcome::Unreadable(message),
     }
 }
 

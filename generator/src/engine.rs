@@ -179,9 +179,9 @@ thread_local! {
 /// Runs `work` (a progenitor call), turning a panic into `Err` with its first line.
 pub fn contained<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     install_quiet_hook();
-    CONTAINING.with(|flag| flag.set(true));
+    let outer = CONTAINING.with(|flag| flag.replace(true));
     let outcome = panic::catch_unwind(AssertUnwindSafe(work));
-    CONTAINING.with(|flag| flag.set(false));
+    CONTAINING.with(|flag| flag.set(outer));
     outcome.map_err(|payload| {
         payload
             .downcast_ref::<String>()

@@ -35,6 +35,8 @@ enum Request {
     },
     /// The engine alone, on a lowered document.
     Check { document: Value },
+    /// Raw progenitor on a document, for the corpus table.
+    Raw { file: String, text: String },
 }
 
 /// What a child answers.
@@ -42,6 +44,7 @@ enum Request {
 enum Reply {
     Generated(Box<Result<Generated, Errors>>),
     Checked(Result<(), Failure>),
+    Raw(crate::baseline::RawOutcome),
 }
 
 /// Serves one request read from standard input, answering on standard output.
@@ -70,6 +73,7 @@ pub fn serve_request(input: &[u8]) -> std::process::ExitCode {
         Request::Check { document } => {
             Reply::Checked(engine::on_large_stack(|| engine::check(&document)))
         }
+        Request::Raw { file, text } => Reply::Raw(crate::baseline::raw_outcome(&file, &text)),
     };
     let written = serde_json::to_writer(std::io::stdout().lock(), &reply);
     if written.is_err() || std::io::stdout().flush().is_err() {
@@ -130,8 +134,20 @@ impl Isolation {
             document: document.clone(),
         }) {
             Ok(Reply::Checked(outcome)) => outcome,
-            Ok(Reply::Generated(_)) => Err(Failure::Crash("the child answered another request".into())),
+            Ok(_) => Err(Failure::Crash("the child answered another request".into())),
             Err(died) => Err(Failure::Crash(died)),
+        }
+    }
+
+    /// Raw progenitor's outcome on a document, in a child: it may well abort.
+    pub fn raw_progenitor(&self, file: &str, text: &str) -> crate::baseline::RawOutcome {
+        match self.call(&Request::Raw {
+            file: file.to_string(),
+            text: text.to_string(),
+        }) {
+            Ok(Reply::Raw(outcome)) => outcome,
+            Ok(_) => crate::baseline::RawOutcome::Aborted("the child answered another request".into()),
+            Err(died) => crate::baseline::RawOutcome::Aborted(died),
         }
     }
 
@@ -153,7 +169,7 @@ impl Isolation {
                 drops: drops.clone(),
             }) {
                 Ok(Reply::Generated(outcome)) => return *outcome,
-                Ok(Reply::Checked(_)) => "the child answered another request".to_string(),
+                Ok(_) => "the child answered another request".to_string(),
                 Err(died) => died,
             };
             // The parent's own stages cannot crash; only the engine runs in children.

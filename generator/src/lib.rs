@@ -103,7 +103,22 @@ pub fn generate_crate_with(
     name: &str,
     drops: &engine::Drops,
 ) -> Result<Generated, Errors> {
-    engine::on_large_stack(|| pipeline(spec_path, text, name.to_string(), drops))
+    engine::on_large_stack(|| {
+        // A panic in the generator's own code is a bug, but still a located error, not a crash.
+        engine::contained(|| pipeline(spec_path, text, name.to_string(), drops)).unwrap_or_else(
+            |message| {
+                Err(Errors(vec![Error {
+                    location: Location {
+                        file: spec_path.to_string(),
+                        line_col: None,
+                        pointer: None,
+                        operation: None,
+                    },
+                    message: format!("the generator failed on this spec (a bug; please report it): {message}"),
+                }]))
+            },
+        )
+    })
 }
 
 fn pipeline(
@@ -150,14 +165,17 @@ fn modules(
 ) -> Result<(BTreeMap<String, String>, model::Api), engine::Failure> {
     std::thread::scope(|scope| {
         let own = engine::spawn_large(scope, || {
-            let api = model::build(lowered);
-            own_modules(spec_path, &api, lowered).map(|files| (files, api))
+            engine::contained(|| {
+                let api = model::build(lowered);
+                own_modules(spec_path, &api, lowered).map(|files| (files, api))
+            })
+            .map_err(engine::Failure::Panic)
         })?;
         let client = engine::run_client(lowered)?;
         let modules = postprocess::split(client).map_err(engine::Failure::Error)?;
         let (mut files, api) = own
             .join()
-            .map_err(|_| engine::Failure::Crash("the emitting thread ended abnormally".into()))??;
+            .map_err(|_| engine::Failure::Crash("the emitting thread ended abnormally".into()))???;
         for (path, file) in [
             ("src/client.rs", &modules.client),
             ("src/builder.rs", &modules.builder),

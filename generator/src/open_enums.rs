@@ -160,8 +160,11 @@ fn open(enumeration: &mut ItemEnum) {
             *attribute = syn::parse_quote! { #[derive(#kept)] };
         }
     }
-    // The variants' `#[serde(rename)]` attributes are read by `impls`, and without serde's
-    // derive they must go.
+    // Without serde's derive, serde's own attributes must go: the container's, and the
+    // variants' `#[serde(rename)]` (which `impls` has read).
+    enumeration
+        .attrs
+        .retain(|attribute| !attribute.path().is_ident("serde"));
     for variant in &mut enumeration.variants {
         variant
             .attrs

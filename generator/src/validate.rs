@@ -34,6 +34,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Errors> {
             }
         }
     }
+    check_select(spec, &mut errors);
     check_csrf(spec, &mut errors);
     check_error_fields(spec, &mut errors);
     errors.sort_by_key(|e| e.location.line_col);
@@ -113,6 +114,74 @@ fn check_pagination(document: &Value, operation: &Value, pagination: &Value) -> 
         }
     }
     Ok(())
+}
+
+/// `x-select` names operations (by operationId or by the name the generator gives them) and
+/// tags that exist.
+fn check_select(spec: &LoadedSpec, errors: &mut Vec<Error>) {
+    let document = &spec.document;
+    let Some(select) = document.get("x-select") else {
+        return;
+    };
+    let mut fail = |at: &str, message: String| errors.push(spec.error_at(at, None, message));
+    let Some(select) = select.as_object() else {
+        fail("/x-select", "`x-select` must be a mapping with `operations` and/or `tags`".into());
+        return;
+    };
+    let operations = operations(document);
+    let ids: Vec<Option<String>> = operations
+        .iter()
+        .map(|(pointer, _, _)| {
+            document
+                .pointer(&format!("{pointer}/operationId"))
+                .and_then(Value::as_str)
+                .filter(|id| id.chars().any(char::is_alphabetic))
+                .map(str::to_string)
+        })
+        .collect();
+    let requests: Vec<crate::operation_names::Request<'_>> = operations
+        .iter()
+        .zip(&ids)
+        .map(|((_, path, method), id)| crate::operation_names::Request {
+            method,
+            path,
+            operation_id: id.as_deref(),
+        })
+        .collect();
+    let mut known: Vec<String> = crate::operation_names::assign(&requests)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    known.extend(ids.into_iter().flatten());
+    let tags: Vec<&str> = operations
+        .iter()
+        .filter_map(|(pointer, _, _)| document.pointer(&format!("{pointer}/tags")))
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (key, _) in select {
+        if !matches!(key.as_str(), "operations" | "tags") {
+            fail(&format!("/x-select/{}", escape_token(key)), format!("`x-select` has no `{key}`: it takes `operations` and `tags`"));
+        }
+    }
+    for (key, valid) in [("operations", &known.iter().map(String::as_str).collect::<Vec<_>>()), ("tags", &tags)] {
+        let Some(list) = select.get(key) else {
+            continue;
+        };
+        let Some(list) = list.as_array() else {
+            fail(&format!("/x-select/{key}"), format!("`x-select.{key}` must be a list of names"));
+            continue;
+        };
+        for (index, name) in list.iter().enumerate() {
+            let at = format!("/x-select/{key}/{index}");
+            match name.as_str() {
+                Some(name) if valid.contains(&name) => {}
+                Some(name) => fail(&at, format!("`x-select` names {} `{name}`, which the spec does not have", &key[..key.len() - 1])),
+                None => fail(&at, format!("`x-select.{key}` must hold names")),
+            }
+        }
+    }
 }
 
 fn check_csrf(spec: &LoadedSpec, errors: &mut Vec<Error>) {

@@ -162,6 +162,75 @@ fn a_failing_spec_changes_nothing() {
     }
 }
 
+/// `x-select` keeps five of FlashArray's 570 operations, and only the types they reach.
+#[test]
+fn selection_trims_a_large_document() {
+    let path = "tests/corpus/published/purestorage-flasharray-2.46.yaml";
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    let whole = generator::generate_crate(path, &text).unwrap_or_else(|e| panic!("{e}"));
+    let selected = format!(
+        "x-select:\n  operations: [get_arrays, get_volumes, get_hosts, get_pods, get_volume_snapshots]\n{text}"
+    );
+    let trimmed = generator::generate_crate(path, &selected).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(whole.operations.len(), 570);
+    assert_eq!(
+        trimmed.operations,
+        ["get_arrays", "get_hosts", "get_pods", "get_volume_snapshots", "get_volumes"]
+    );
+    let lines = |generated: &generator::Generated| -> usize {
+        generated.krate.files.values().map(|text| text.lines().count()).sum()
+    };
+    assert!(
+        lines(&trimmed) * 20 < lines(&whole),
+        "trimmed {} lines, whole {}",
+        lines(&trimmed),
+        lines(&whole)
+    );
+    assert!(
+        trimmed
+            .notes
+            .iter()
+            .any(|note| note.message == "`x-select` keeps 5 of 570 operations; the other 565 are left out"),
+        "{:#?}",
+        trimmed.notes
+    );
+}
+
+/// Specs are read from `.yaml`, `.yml` and `.json` files; a name with dots makes a valid
+/// package name; two files that would make the same crate are refused.
+#[test]
+fn specs_of_every_extension_and_dotted_names_make_crates() {
+    let scratch = scratch_workspace();
+    let specs = scratch.path().join("specs");
+    std::fs::copy(
+        root().join("tests/corpus/progenitor/cli-gen.json"),
+        specs.join("api.example.com.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/corpus/constructs/no-responses.yaml"),
+        specs.join("jobs.yml"),
+    )
+    .unwrap();
+    regen::regenerate(scratch.path(), &Request::default()).unwrap_or_else(|e| panic!("{e}"));
+    let manifest =
+        std::fs::read_to_string(scratch.path().join("generated/api-example-com-client/Cargo.toml"))
+            .unwrap();
+    assert!(manifest.contains("name = \"api-example-com-client\""), "{manifest}");
+    assert!(
+        scratch
+            .path()
+            .join("generated/jobs-client/src/lib.rs")
+            .exists()
+    );
+    std::fs::copy(specs.join("jobs.yml"), specs.join("jobs.yaml")).unwrap();
+    let error = regen::regenerate(scratch.path(), &Request::default()).unwrap_err();
+    assert!(
+        matches!(error, RegenError::SameCrate { .. }),
+        "{error}"
+    );
+}
+
 /// Regeneration rewrites stale files, recreates missing ones, deletes generated files nothing
 /// produces, and refuses to overwrite a hand-written file.
 #[test]

@@ -124,3 +124,41 @@ fn every_hand_written_module_starts_with_a_doc_line() {
         }
     }
 }
+
+/// Every crate's versions in a `Cargo.lock`, by name.
+fn locked_versions(path: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut versions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for block in text.split("[[package]]").skip(1) {
+        let value = |key: &str| {
+            block
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("{key} = \"")))
+                .map(|rest| rest.trim_end_matches('"').to_string())
+        };
+        if let (Some(name), Some(version)) = (value("name"), value("version")) {
+            versions.entry(name).or_default().push(version);
+        }
+    }
+    versions
+}
+
+/// `cargo xtask regen` builds the generator in xtask's workspace, the tests in the root one;
+/// both lock files must pin the same version of every crate the generator uses, or the two
+/// could generate different code from the same spec.
+#[test]
+fn both_lock_files_pin_the_same_versions() {
+    let root_lock = locked_versions(&root().join("Cargo.lock"));
+    let xtask_lock = locked_versions(&root().join("xtask/Cargo.lock"));
+    for (name, versions) in &xtask_lock {
+        if name == "xtask" {
+            continue;
+        }
+        // The root may hold other versions too, for crates the generator does not use.
+        let in_root = root_lock.get(name).cloned().unwrap_or_default();
+        assert!(
+            versions.iter().all(|v| in_root.contains(v)),
+            "{name}: xtask/Cargo.lock pins {versions:?}, Cargo.lock {in_root:?}; run `cargo update -p {name}` in the one that lags"
+        );
+    }
+}

@@ -7,11 +7,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use generator::baseline::{self, RawOutcome};
+use generator::baseline::RawOutcome;
 use generator::corpus;
 use generator::isolate::Isolation;
 
-use crate::regen::{print_notes, workspace_root};
+use crate::regen::workspace_root;
 
 /// The root manifest's sections a scratch workspace shares, with paths made absolute.
 fn shared_sections(root: &Path) -> Result<String> {
@@ -77,23 +77,21 @@ pub fn run(write_table: bool) -> Result<ExitCode> {
         let text = std::fs::read_to_string(root.join(&document))?;
         match isolation.generate_as(&document, &text, &corpus::crate_name(&document)) {
             Ok(generated) => {
-                print_notes(&document, &generated.notes);
                 let dir = out.join(&generated.krate.name);
                 for (file, contents) in &generated.krate.files {
                     let path = dir.join(file);
                     std::fs::create_dir_all(path.parent().expect("a file in the crate"))?;
                     std::fs::write(path, contents)?;
                 }
-                let row = corpus::row(&document, &text, &generated)
+                let raw = isolation.raw_progenitor(&document, &text);
+                let row = corpus::row(&root, &document, &text, &generated, &raw)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!(
                     "{document}: {} of {} operations, {} notes; raw progenitor {}",
                     row.kept, row.operations, row.notes, row.raw
                 );
-                if let Ok(parsed) = baseline::parse(&document, &text)
-                    && let RawOutcome::Generated(code) = baseline::raw_progenitor(&parsed)
-                {
-                    let name = format!("raw-{}", generated.krate.name);
+                if let RawOutcome::Generated(code) = &raw {
+                    let name = corpus::raw_crate_name(&document);
                     raw_crate(&raw_out.join(&name), &name, &code)?;
                 }
                 rows.push(row);

@@ -39,7 +39,7 @@ pub struct Lowering {
 }
 
 /// Every lowering, in the order they run.
-pub const LOWERINGS: [Lowering; 18] = [
+pub const LOWERINGS: [Lowering; 21] = [
     Lowering {
         name: "document_info",
         reason: "`info.title` and `info.version` name the crate's docs and are required; a document without them still generates",
@@ -64,6 +64,11 @@ pub const LOWERINGS: [Lowering; 18] = [
         name: "operation_names",
         reason: "every operation needs a unique Rust method name; one without an operationId gets one from its method and path",
         apply: operations::operation_names,
+    },
+    Lowering {
+        name: "selected_operations",
+        reason: "a user who needs five operations of hundreds should not compile the rest; `x-select` names the operations or tags to keep",
+        apply: operations::selected_operations,
     },
     Lowering {
         name: "security_schemes",
@@ -119,6 +124,16 @@ pub const LOWERINGS: [Lowering; 18] = [
         name: "name_operation_schemas",
         reason: "progenitor names an operation's inline schemas after it and typify silently reuses a component of the same name; they become components with names that are free",
         apply: bodies::name_operation_schemas,
+    },
+    Lowering {
+        name: "unreachable_schemas",
+        reason: "with `x-select`, only the schemas the kept operations reach are generated",
+        apply: operations::unreachable_schemas,
+    },
+    Lowering {
+        name: "nullable_components",
+        reason: "typify names the inner type of a component that is one schema or null after the component itself, giving two types of one name",
+        apply: schemas::nullable_components,
     },
     Lowering {
         name: "component_names",

@@ -393,6 +393,133 @@ pub fn operation_names(context: &mut Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// The operations and tags `x-select` names, if the document has it.
+fn selection(document: &Value) -> Option<(BTreeSet<String>, BTreeSet<String>)> {
+    let select = document.get("x-select")?;
+    let names = |key: &str| -> BTreeSet<String> {
+        select
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    };
+    Some((names("operations"), names("tags")))
+}
+
+/// With `x-select`, keeps only the operations it names (by operationId or Rust name) or that
+/// carry a tag it names; one note says how many were left out.
+pub fn selected_operations(context: &mut Context<'_>) -> Result<(), Error> {
+    let Some((names, tags)) = selection(&context.document) else {
+        return Ok(());
+    };
+    let mut left_out = Vec::new();
+    for (pointer, _, _) in operations(&context.document) {
+        let Some(operation) = context.document.pointer(&pointer) else {
+            continue;
+        };
+        let named = ["operationId", "x-operation-id"]
+            .iter()
+            .filter_map(|key| operation.get(*key).and_then(Value::as_str))
+            .any(|name| names.contains(name));
+        let tagged = operation
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .any(|tag| tags.contains(tag));
+        if !named && !tagged {
+            left_out.push(pointer);
+        }
+    }
+    let total = operations(&context.document).len();
+    for pointer in &left_out {
+        let (item, method) = pointer.rsplit_once('/').unwrap_or_default();
+        if let Some(Value::Object(item)) = context.document.pointer_mut(item) {
+            item.remove(method);
+        }
+    }
+    // What was said about an operation left out no longer concerns the crate.
+    context.notes.retain(|note| {
+        !note
+            .location
+            .pointer
+            .as_ref()
+            .is_some_and(|at| left_out.iter().any(|out| at.starts_with(out.as_str())))
+    });
+    context.note(
+        "/x-select",
+        None,
+        format!(
+            "`x-select` keeps {} of {total} operations; the other {} are left out",
+            total - left_out.len(),
+            left_out.len()
+        ),
+    );
+    Ok(())
+}
+
+/// With `x-select`, drops the component schemas no kept operation reaches.
+pub fn unreachable_schemas(context: &mut Context<'_>) -> Result<(), Error> {
+    if selection(&context.document).is_none() {
+        return Ok(());
+    }
+    let mut reached = BTreeSet::new();
+    let mut pending: Vec<Value> = operations(&context.document)
+        .iter()
+        .filter_map(|(pointer, _, _)| context.document.pointer(pointer).cloned())
+        .collect();
+    while let Some(value) = pending.pop() {
+        let mut references = Vec::new();
+        collect_schema_refs(&value, &mut references);
+        for name in references {
+            let at = format!("/components/schemas/{}", escape_token(&name));
+            if reached.insert(name)
+                && let Some(schema) = context.document.pointer(&at)
+            {
+                pending.push(schema.clone());
+            }
+        }
+    }
+    let Some(Value::Object(schemas)) = context.document.pointer_mut("/components/schemas") else {
+        return Ok(());
+    };
+    let before = schemas.len();
+    schemas.retain(|name, _| reached.contains(name));
+    let dropped = before - schemas.len();
+    if dropped > 0 {
+        context.note(
+            "/x-select",
+            None,
+            match dropped {
+                1 => "1 schema no kept operation reaches is left out".to_string(),
+                _ => format!("{dropped} schemas no kept operation reaches are left out"),
+            },
+        );
+    }
+    Ok(())
+}
+
+fn collect_schema_refs(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(name) = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(super::component_name)
+            {
+                found.push(name);
+            }
+            object.values().for_each(|v| collect_schema_refs(v, found));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, found)),
+        _ => {}
+    }
+}
+
 /// What the clients can send for a security scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemeKind {

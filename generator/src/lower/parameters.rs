@@ -72,6 +72,8 @@ pub fn parameters(context: &mut Context<'_>) -> Result<(), Error> {
                 .get("x-pointer")
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("{pointer}/parameters/{index}"), str::to_string);
+            // A shared parameter gets one note at its definition, not one per operation.
+            let label = if at.starts_with("/components/") { None } else { label };
             let name = parameter
                 .get("name")
                 .and_then(Value::as_str)
@@ -197,6 +199,10 @@ fn one_parameter(
             );
             parameter["required"] = Value::Bool(true);
         }
+        // A path segment is never null, whatever the schema allows.
+        if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) {
+            schema.remove("nullable");
+        }
     }
     if parameter.get("schema").is_none() {
         let media = parameter
@@ -227,6 +233,16 @@ fn one_parameter(
         .get("style")
         .and_then(Value::as_str)
         .map(str::to_string);
+    if let (Some(style @ ("matrix" | "label" | "form")), "path" | "header") =
+        (style.as_deref(), location)
+    {
+        context.note(
+            at,
+            label,
+            format!("parameter `{name}` uses style {style}; it is sent in the simple style"),
+        );
+        strip_style(&mut parameter);
+    }
     let document = &context.document;
     let (kind, schema) = kind_of(document, &parameter["schema"]);
     let kind = kind.map(str::to_string);
@@ -248,19 +264,11 @@ fn one_parameter(
             parameter["schema"] = json!({ "type": "string" });
             strip_style(&mut parameter);
         }
-        ("path" | "header", Some(style @ ("matrix" | "label" | "form")), _) => {
-            context.note(
-                at,
-                label,
-                format!("parameter `{name}` uses style {style}; it is sent in the simple style"),
-            );
-            strip_style(&mut parameter);
-        }
         ("path", _, Some("array" | "object")) | ("header", _, Some("object")) => {
             context.note(
                 at,
                 label,
-                format!("{location} parameter `{name}` is a {}: it is a string, pass the encoded text", kind.as_deref().unwrap_or_default()),
+                format!("{location} parameter `{name}` is an {}: it is a string, pass the encoded text", kind.as_deref().unwrap_or_default()),
             );
             parameter["schema"] = json!({ "type": "string" });
         }

@@ -456,6 +456,42 @@ pub fn property_names(context: &mut Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// The one schema besides null of a `oneOf`/`anyOf` that is that schema or null, if it is
+/// written inline: `(keyword, index)`.
+fn nullable_member(schema: &Value) -> Option<(&'static str, usize)> {
+    ["oneOf", "anyOf"].into_iter().find_map(|keyword| {
+        let list = schema.get(keyword)?.as_array()?;
+        let is_null = |m: &Value| m.get("enum") == Some(&json!([null])) || is_null(m);
+        if list.len() != 2 || list.iter().filter(|m| is_null(m)).count() != 1 {
+            return None;
+        }
+        let index = list.iter().position(|m| !is_null(m))?;
+        (list[index].get("$ref").is_none() && super::bodies::needs_name(&list[index]))
+            .then_some((keyword, index))
+    })
+}
+
+/// A component that is an inline schema or null keeps the null and names the schema
+/// `{Name}Value`, so typify's inner type has a name of its own.
+pub fn nullable_components(context: &mut Context<'_>) -> Result<(), Error> {
+    let mut taken = super::taken_type_names(&context.document);
+    for (name, schema) in components(&context.document) {
+        let Some((keyword, index)) = nullable_member(&schema) else {
+            continue;
+        };
+        let member = schema[keyword][index].clone();
+        let value = super::add_component(
+            &mut context.document,
+            &mut taken,
+            &format!("{name}Value"),
+            member,
+        );
+        context.document["components"]["schemas"][&name][keyword][index] =
+            json!({ "$ref": format!("#/components/schemas/{}", escape_token(&value)) });
+    }
+    Ok(())
+}
+
 /// Component schemas whose Rust type names collide with each other or with the crate's own
 /// items are renamed (`Error` becomes `ErrorBody`), and every reference follows.
 pub fn component_names(context: &mut Context<'_>) -> Result<(), Error> {
