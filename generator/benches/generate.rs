@@ -58,7 +58,8 @@ fn progenitor_alone_all_five(bencher: divan::Bencher) {
         .collect();
     bencher.bench(|| {
         for view in &views {
-            let outcome = generator::baseline::progenitor_alone(serde_json::from_str(view).unwrap());
+            let outcome =
+                generator::baseline::progenitor_alone(serde_json::from_str(view).unwrap());
             divan::black_box(outcome);
         }
     });

@@ -39,7 +39,8 @@ fn main() {
         let document = std::mem::take(&mut spec.document);
         let (lowered, _) = generator::lower::lower(&spec, document).unwrap();
         // The engine's view as a document of its own, read from text like any other.
-        let view_text = serde_json::to_string(&generator::engine::client_view(&lowered).unwrap()).unwrap();
+        let view_text =
+            serde_json::to_string(&generator::engine::client_view(&lowered).unwrap()).unwrap();
         let (mut ours, mut raw, mut view) = (Vec::new(), Vec::new(), Vec::new());
         let mut raw_runs = true;
         for _ in 0..rounds {
@@ -56,7 +57,11 @@ fn main() {
             let started = Instant::now();
             let outcome = progenitor_alone(serde_json::from_str(&view_text).unwrap());
             view.push(started.elapsed());
-            assert!(matches!(outcome, RawOutcome::Generated(_)), "{file}: {}", outcome.summary());
+            assert!(
+                matches!(outcome, RawOutcome::Generated(_)),
+                "{file}: {}",
+                outcome.summary()
+            );
         }
         let (ours, raw, view) = (median(ours), median(raw), median(view));
         let raw_columns = if raw_runs {

@@ -22,7 +22,14 @@ pub enum RawOutcome {
 impl RawOutcome {
     /// One line for the corpus table.
     pub fn summary(&self) -> String {
-        let first = |s: &str| s.lines().next().unwrap_or_default().chars().take(90).collect::<String>();
+        let first = |s: &str| {
+            s.lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(90)
+                .collect::<String>()
+        };
         match self {
             RawOutcome::Generated(_) => "generates".into(),
             RawOutcome::Unreadable(message) => format!("cannot read it: {}", first(message)),
@@ -67,8 +74,8 @@ pub fn progenitor_alone(spec: openapiv3::OpenAPI) -> RawOutcome {
                 .with_interface(progenitor::InterfaceStyle::Builder)
                 .with_tag(progenitor::TagStyle::Merged);
             let tokens = progenitor::Generator::new(&settings).generate_tokens(&spec)?;
-            let file: syn::File = syn::parse2(tokens)
-                .map_err(|e| progenitor::Error::InternalError(e.to_string()))?;
+            let file: syn::File =
+                syn::parse2(tokens).map_err(|e| progenitor::Error::InternalError(e.to_string()))?;
             Ok::<_, progenitor::Error>(prettyplease::unparse(&file))
         });
         match generated {

@@ -74,7 +74,10 @@ pub fn crate_name(document: &str) -> String {
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
         .unwrap_or("corpus");
-    let file = path.file_name().and_then(|n| n.to_str()).unwrap_or(document);
+    let file = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(document);
     crate::crate_name(&format!("{group}-{file}"))
 }
 
@@ -139,7 +142,7 @@ pub fn row(
         crate::load::Dialect::OpenApi30 => "OpenAPI 3.0",
         crate::load::Dialect::OpenApi31 => "OpenAPI 3.1",
     };
-    let operations = crate::lower::operations(&spec.document).len();
+    let operations = crate::lower::declared_operations(&spec.document);
     let dropped: Vec<String> = generated
         .notes
         .iter()

@@ -27,8 +27,12 @@ pub struct Alternative {
 fn csrf_tokens(api: &Api) -> (BTreeSet<String>, TokenStream) {
     match &api.csrf {
         Some(csrf) => {
-            let (path, method, cookie, header) =
-                (&csrf.token_path, &csrf.token_operation, &csrf.cookie, &csrf.header);
+            let (path, method, cookie, header) = (
+                &csrf.token_path,
+                &csrf.token_operation,
+                &csrf.cookie,
+                &csrf.header,
+            );
             (
                 csrf.managed.iter().cloned().collect(),
                 quote! {

@@ -26,8 +26,12 @@ pub fn emit(api: &Api) -> String {
     out.push_str("}\n\n");
     out.push_str("mod sealed {\n    /// Only `MockServer` implements `MockServerExt`, so adding an operation breaks no one.\n");
     out.push_str("    pub trait Sealed {}\n\n    impl Sealed for ::httpmock::MockServer {}\n}\n\n");
-    out.push_str("/// One method per operation on [`MockServer`](::httpmock::MockServer): the typed\n");
-    out.push_str("/// equivalent of [`mock()`](::httpmock::MockServer::mock). Sealed: only `MockServer`\n");
+    out.push_str(
+        "/// One method per operation on [`MockServer`](::httpmock::MockServer): the typed\n",
+    );
+    out.push_str(
+        "/// equivalent of [`mock()`](::httpmock::MockServer::mock). Sealed: only `MockServer`\n",
+    );
     out.push_str("/// implements it.\n");
     out.push_str("pub trait MockServerExt: sealed::Sealed {\n");
     for (index, operation) in api.operations.iter().enumerate() {
@@ -82,7 +86,9 @@ fn path_regex(path: &str, slot: Option<&str>) -> String {
         match rest.find('{') {
             Some(start) => {
                 regex.push_str(&escape(&rest[..start], slot.is_some()));
-                let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
+                let end = rest[start..]
+                    .find('}')
+                    .map_or(rest.len(), |e| start + e + 1);
                 let name = &rest[start + 1..end.saturating_sub(1).max(start + 1)];
                 regex.push_str(if Some(name) == slot { "{}" } else { "[^/]*" });
                 rest = &rest[end..];
@@ -208,7 +214,9 @@ fn then(out: &mut String, operation: &Operation) {
                 parameters.push("status: u16".into());
                 (
                     "status".to_string(),
-                    format!("            assert_eq!(status / 100, {range}, \"a {range}XX status\");\n"),
+                    format!(
+                        "            assert_eq!(status / 100, {range}, \"a {range}XX status\");\n"
+                    ),
                 )
             }
             Status::Default => {
@@ -234,7 +242,12 @@ fn then(out: &mut String, operation: &Operation) {
         if !value.is_empty() {
             parameters.push(value);
         }
-        let description = response.description.lines().next().unwrap_or_default().trim();
+        let description = response
+            .description
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim();
         let _ = writeln!(
             out,
             "\n        /// `{}`: {description}\n        pub fn {method}({}) -> Self {{\n{check}            Self(self.0.status({status_value}){answer})\n        }}",
@@ -252,10 +265,7 @@ mod tests {
     #[test]
     fn paths_become_regexes() {
         assert_eq!(path_regex("/jobs/{id}.json", None), "^/jobs/[^/]*\\.json$");
-        assert_eq!(
-            path_regex("/a/{x}/b/{y}", Some("y")),
-            "^/a/[^/]*/b/{}$"
-        );
+        assert_eq!(path_regex("/a/{x}/b/{y}", Some("y")), "^/a/[^/]*/b/{}$");
         assert_eq!(path_regex("/a{b}/{c}", Some("c")), "^/a[^/]*/{}$");
         assert_eq!(path_regex("/x-{y}", Some("y")), "^/x\\-{}$");
     }

@@ -62,7 +62,11 @@ fn stream_method(
     let item = type_ident(item);
     let items_field = match items_pointer.split('/').skip(1).collect::<Vec<_>>()[..] {
         [field] => field_ident(&unescape_token(field)),
-        _ => return Err(format!("`items` must be a top-level property, not `{items_pointer}`")),
+        _ => {
+            return Err(format!(
+                "`items` must be a top-level property, not `{items_pointer}`"
+            ));
+        }
     };
     let method = method_ident(&operation.name);
     let method_name = method.to_string();

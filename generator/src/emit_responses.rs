@@ -28,7 +28,12 @@ pub fn error_type(operation: &Operation) -> TokenStream {
 }
 
 /// The match arm that reads one documented success.
-fn success_arm(operation: &Operation, status: Status, payload: &Payload, several: bool) -> TokenStream {
+fn success_arm(
+    operation: &Operation,
+    status: Status,
+    payload: &Payload,
+    several: bool,
+) -> TokenStream {
     let pattern = match status {
         // A `default` that stands for success (no 2xx documented) covers the 2xx range.
         Status::Default => Status::Range(2).pattern(),
@@ -55,7 +60,11 @@ fn success_arm(operation: &Operation, status: Status, payload: &Payload, several
 }
 
 /// The match arm that reads one documented error, as an `Error` (not yet wrapped in `Err`).
-fn error_arm(operation: &Operation, status: Status, payload: &Payload) -> (TokenStream, TokenStream) {
+fn error_arm(
+    operation: &Operation,
+    status: Status,
+    payload: &Payload,
+) -> (TokenStream, TokenStream) {
     let enumeration = ident(&operation.error_type());
     let variant = ident(&status.variant());
     let read = match payload {
@@ -80,8 +89,16 @@ fn operation_items(operation: &Operation) -> TokenStream {
     let documents_2xx = operation.documents_2xx();
     if !upgrade {
         match operation.success() {
-            Success::Single(payload) if !operation.responses.iter().any(|r| r.status.is_success(documents_2xx)) => {
-                arms.push((Status::Range(2), success_arm(operation, Status::Range(2), &payload, false)));
+            Success::Single(payload)
+                if !operation
+                    .responses
+                    .iter()
+                    .any(|r| r.status.is_success(documents_2xx)) =>
+            {
+                arms.push((
+                    Status::Range(2),
+                    success_arm(operation, Status::Range(2), &payload, false),
+                ));
             }
             _ => {
                 for response in operation
@@ -89,8 +106,15 @@ fn operation_items(operation: &Operation) -> TokenStream {
                     .iter()
                     .filter(|r| r.status.is_success(documents_2xx))
                 {
-                    let status = if response.status == Status::Default { Status::Range(2) } else { response.status };
-                    arms.push((status, success_arm(operation, response.status, &response.payload, several)));
+                    let status = if response.status == Status::Default {
+                        Status::Range(2)
+                    } else {
+                        response.status
+                    };
+                    arms.push((
+                        status,
+                        success_arm(operation, response.status, &response.payload, several),
+                    ));
                 }
             }
         }

@@ -54,6 +54,9 @@ pub enum Failure {
     /// The document did not read as OpenAPI 3.0: the pointer of the first node `openapiv3`
     /// rejected, and why.
     Invalid(String, String),
+    /// The engine gave more than one type each of these names (typify names inline schemas
+    /// after their parents, whatever components are called already).
+    NameClash(std::collections::BTreeSet<String>),
 }
 
 impl std::fmt::Display for Failure {
@@ -62,7 +65,17 @@ impl std::fmt::Display for Failure {
             Failure::Error(message) => write!(f, "progenitor: {message}"),
             Failure::Panic(message) => write!(f, "progenitor panicked: {message}"),
             Failure::Crash(message) => write!(f, "the engine process died: {message}"),
-            Failure::Invalid(_, message) => write!(f, "not a valid OpenAPI 3.0 document: {message}"),
+            Failure::Invalid(_, message) => {
+                write!(f, "not a valid OpenAPI 3.0 document: {message}")
+            }
+            Failure::NameClash(names) => {
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                write!(
+                    f,
+                    "the engine names more than one type {}",
+                    names.join(", ")
+                )
+            }
         }
     }
 }
@@ -84,9 +97,12 @@ pub fn client_view(document: &Value) -> Result<openapiv3::OpenAPI, Failure> {
         Failure::Invalid(pointer, e.inner().to_string())
     })?;
     let raw = openapiv3::Response {
-        content: [("application/octet-stream".to_string(), openapiv3::MediaType::default())]
-            .into_iter()
-            .collect(),
+        content: [(
+            "application/octet-stream".to_string(),
+            openapiv3::MediaType::default(),
+        )]
+        .into_iter()
+        .collect(),
         ..openapiv3::Response::default()
     };
     for (_, item) in spec.paths.paths.iter_mut() {
@@ -109,9 +125,12 @@ pub fn client_view(document: &Value) -> Result<openapiv3::OpenAPI, Failure> {
                 || operation.extensions.contains_key("x-dropshot-websocket");
             operation.responses = if is_upgrade {
                 openapiv3::Responses {
-                    responses: [(upgrade, openapiv3::ReferenceOr::Item(openapiv3::Response::default()))]
-                        .into_iter()
-                        .collect(),
+                    responses: [(
+                        upgrade,
+                        openapiv3::ReferenceOr::Item(openapiv3::Response::default()),
+                    )]
+                    .into_iter()
+                    .collect(),
                     ..openapiv3::Responses::default()
                 }
             } else {
@@ -347,10 +366,7 @@ pub fn blame(
 
 /// The index of one part that fails alone, if the parts together fail: halves while one half
 /// fails, then tries the parts one by one.
-fn narrow<T>(
-    parts: &[T],
-    fails: &dyn Fn(&[T]) -> Result<(), Failure>,
-) -> Option<(usize, Failure)> {
+fn narrow<T>(parts: &[T], fails: &dyn Fn(&[T]) -> Result<(), Failure>) -> Option<(usize, Failure)> {
     if parts.is_empty() {
         return None;
     }
@@ -368,7 +384,9 @@ fn narrow<T>(
     }
     // Neither half fails alone: the failure needs parts of both; look at each part alone.
     (0..parts.len()).find_map(|index| {
-        fails(&parts[index..=index]).err().map(|failure| (index, failure))
+        fails(&parts[index..=index])
+            .err()
+            .map(|failure| (index, failure))
     })
 }
 
@@ -391,6 +409,19 @@ pub fn recover<T>(
                     None,
                     format!("not a valid OpenAPI 3.0 document: {message}"),
                 ));
+            }
+            Err(Failure::NameClash(names)) => {
+                let mut context = crate::lower::Context {
+                    spec,
+                    document: std::mem::take(&mut lowered),
+                    notes: Vec::new(),
+                };
+                let renamed = crate::lower::schemas::yield_type_names(&mut context, &names);
+                lowered = context.document;
+                notes.extend(context.notes);
+                if !renamed {
+                    return Err(spec.error_at("", None, Failure::NameClash(names).to_string()));
+                }
             }
             Err(failure) => {
                 let Some((culprit, failure)) = blame(&lowered, &check) else {
@@ -430,7 +461,9 @@ mod tests {
         assert!(lowered.pointer("/paths/~1b/post").is_none());
         assert_eq!(notes.len(), 1);
         assert!(
-            notes[0].to_string().starts_with("t.yaml:9:5: note: operation dropped: the engine fails on it (progenitor: "),
+            notes[0].to_string().starts_with(
+                "t.yaml:9:5: note: operation dropped: the engine fails on it (progenitor: "
+            ),
             "{}",
             notes[0]
         );

@@ -146,7 +146,9 @@ impl Isolation {
             text: text.to_string(),
         }) {
             Ok(Reply::Raw(outcome)) => outcome,
-            Ok(_) => crate::baseline::RawOutcome::Aborted("the child answered another request".into()),
+            Ok(_) => {
+                crate::baseline::RawOutcome::Aborted("the child answered another request".into())
+            }
             Err(died) => crate::baseline::RawOutcome::Aborted(died),
         }
     }
@@ -159,7 +161,12 @@ impl Isolation {
     }
 
     /// [`Isolation::generate`] under another crate name.
-    pub fn generate_as(&self, spec_path: &str, text: &str, name: &str) -> Result<Generated, Errors> {
+    pub fn generate_as(
+        &self,
+        spec_path: &str,
+        text: &str,
+        name: &str,
+    ) -> Result<Generated, Errors> {
         let mut drops = Drops::default();
         for _ in 0..MAX_RESTARTS {
             let died = match self.call(&Request::Generate {
@@ -181,7 +188,11 @@ impl Isolation {
                 Some((culprit, failure)) => drops.0.push((culprit, failure.to_string())),
                 None => {
                     return Err(spec
-                        .error_at("", None, format!("the generator's child process died: {died}"))
+                        .error_at(
+                            "",
+                            None,
+                            format!("the generator's child process died: {died}"),
+                        )
                         .into());
                 }
             }

@@ -114,7 +114,9 @@ pub fn generate_crate_with(
                         pointer: None,
                         operation: None,
                     },
-                    message: format!("the generator failed on this spec (a bug; please report it): {message}"),
+                    message: format!(
+                        "the generator failed on this spec (a bug; please report it): {message}"
+                    ),
                 }]))
             },
         )
@@ -173,9 +175,13 @@ fn modules(
         })?;
         let client = engine::run_client(lowered)?;
         let modules = postprocess::split(client).map_err(engine::Failure::Error)?;
-        let (mut files, api) = own
-            .join()
-            .map_err(|_| engine::Failure::Crash("the emitting thread ended abnormally".into()))???;
+        let clashes = postprocess::duplicate_type_names(&modules.types);
+        if !clashes.is_empty() {
+            return Err(engine::Failure::NameClash(clashes));
+        }
+        let (mut files, api) = own.join().map_err(|_| {
+            engine::Failure::Crash("the emitting thread ended abnormally".into())
+        })???;
         for (path, file) in [
             ("src/client.rs", &modules.client),
             ("src/builder.rs", &modules.builder),
@@ -206,7 +212,11 @@ fn own_modules(
     }
     files.insert(
         "src/mock.rs".to_string(),
-        format!("{}\n{}", format::rust_header(spec_path), emit_mock::emit(api)),
+        format!(
+            "{}\n{}",
+            format::rust_header(spec_path),
+            emit_mock::emit(api)
+        ),
     );
     Ok(files)
 }

@@ -393,9 +393,15 @@ mod tests {
     #[test]
     fn syntax_errors_are_located() {
         let message = error("x.yaml", "openapi: 3.0.3\ninfo: [\n");
-        assert!(message.starts_with("x.yaml:3:1: invalid yaml: "), "{message}");
+        assert!(
+            message.starts_with("x.yaml:3:1: invalid yaml: "),
+            "{message}"
+        );
         let message = error("x.json", "{\"openapi\": \"3.0.3\",\n \"info\": [}\n");
-        assert!(message.starts_with("x.json:2:11: invalid json: "), "{message}");
+        assert!(
+            message.starts_with("x.json:2:11: invalid json: "),
+            "{message}"
+        );
     }
 
     #[test]
@@ -424,10 +430,7 @@ mod tests {
     fn origins_map_converted_pointers_back() {
         let mut origins = Origins::default();
         origins.record("/components/schemas", "/definitions");
-        origins.record(
-            "/paths/~1a/get/requestBody",
-            "/paths/~1a/get/parameters/1",
-        );
+        origins.record("/paths/~1a/get/requestBody", "/paths/~1a/get/parameters/1");
         assert_eq!(
             origins.original("/components/schemas/Job/properties/id"),
             "/definitions/Job/properties/id"

@@ -288,7 +288,14 @@ fn index_json(source: &str, indexer: &mut Indexer) {
                     break;
                 };
                 // Only a key in a wanted part of the document needs its text.
-                let text = if matches!(indexer.stack.last(), Some(Frame::Mapping { pointer: Some(_), key: None, .. })) {
+                let text = if matches!(
+                    indexer.stack.last(),
+                    Some(Frame::Mapping {
+                        pointer: Some(_),
+                        key: None,
+                        ..
+                    })
+                ) {
                     let raw = &source[index..=end];
                     if raw.contains('\\') {
                         serde_json::from_str::<String>(raw).unwrap_or_default()

@@ -455,14 +455,18 @@ fn csrf(document: &Value, operations: &[Operation]) -> Option<Csrf> {
         let csrf = scheme.get("x-csrf")?;
         let token_operation = csrf.get("tokenOperation")?.as_str()?;
         let cookie_scheme = csrf.get("cookieScheme")?.as_str()?;
-        let operation = operations.iter().find(|o| {
-            o.spec_id.as_deref() == Some(token_operation) || o.name == token_operation
-        })?;
+        let operation = operations
+            .iter()
+            .find(|o| o.spec_id.as_deref() == Some(token_operation) || o.name == token_operation)?;
         Some(Csrf {
             managed: vec![name.clone(), cookie_scheme.to_string()],
             token_operation: operation.name.clone(),
             token_path: operation.path.clone(),
-            cookie: schemes.get(cookie_scheme)?.get("name")?.as_str()?.to_string(),
+            cookie: schemes
+                .get(cookie_scheme)?
+                .get("name")?
+                .as_str()?
+                .to_string(),
             header: scheme.get("name")?.as_str()?.to_string(),
         })
     })
@@ -511,12 +515,14 @@ fn operation(
         .flatten()
         .map(|p| parameter(document, p))
         .collect();
-    let body = object.get("requestBody").map(|body| request_body(document, body));
+    let body = object
+        .get("requestBody")
+        .map(|body| request_body(document, body));
     let responses = object["responses"]
         .as_object()
         .into_iter()
         .flatten()
-        .filter_map(|(status, r)| response(document, status, r))
+        .filter_map(|(status, r)| response(status, r))
         .collect();
     Operation {
         name: text("operationId").unwrap_or_default(),
@@ -544,8 +550,7 @@ fn operation(
 /// Whether an operation's success upgrades the connection: it documents a `101`, or it is a
 /// Dropshot websocket (whose `default` progenitor reads as the `101`).
 pub fn is_upgrade(operation: &Value) -> bool {
-    operation.pointer("/responses/101").is_some()
-        || operation.get("x-dropshot-websocket").is_some()
+    operation.pointer("/responses/101").is_some() || operation.get("x-dropshot-websocket").is_some()
 }
 
 fn parameter(document: &Value, parameter: &Value) -> Parameter {
@@ -601,7 +606,7 @@ fn request_body(document: &Value, body: &Value) -> Body {
     }
 }
 
-fn response(document: &Value, status: &str, response: &Value) -> Option<Response> {
+fn response(status: &str, response: &Value) -> Option<Response> {
     let status = match status {
         "default" => Status::Default,
         _ if status.ends_with("XX") => Status::Range(status[..1].parse().ok()?),
@@ -627,7 +632,7 @@ fn response(document: &Value, status: &str, response: &Value) -> Option<Response
             MediaKind::Json => Payload::Json(
                 entry
                     .get("schema")
-                    .map_or(TypeRef::Any, |schema| type_ref(document, schema, 0)),
+                    .map_or(TypeRef::Any, |schema| type_ref(schema, 0)),
             ),
             MediaKind::Text => Payload::Text,
             _ => Payload::Binary,
@@ -637,12 +642,15 @@ fn response(document: &Value, status: &str, response: &Value) -> Option<Response
         status,
         payload,
         media_types,
-        description: response["description"].as_str().unwrap_or_default().to_string(),
+        description: response["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 
 /// The Rust type of a schema the lowering left inline or named.
-pub fn type_ref(document: &Value, schema: &Value, depth: usize) -> TypeRef {
+pub fn type_ref(schema: &Value, depth: usize) -> TypeRef {
     if depth > 16 {
         return TypeRef::Any;
     }
@@ -664,12 +672,10 @@ pub fn type_ref(document: &Value, schema: &Value, depth: usize) -> TypeRef {
         Some("array") => TypeRef::List(Box::new(
             schema
                 .get("items")
-                .map_or(TypeRef::Any, |items| type_ref(document, items, depth + 1)),
+                .map_or(TypeRef::Any, |items| type_ref(items, depth + 1)),
         )),
         Some("object") => match schema.get("additionalProperties") {
-            Some(values @ Value::Object(_)) => {
-                TypeRef::Map(Box::new(type_ref(document, values, depth + 1)))
-            }
+            Some(values @ Value::Object(_)) => TypeRef::Map(Box::new(type_ref(values, depth + 1))),
             _ => TypeRef::Any,
         },
         _ => TypeRef::Any,

@@ -74,9 +74,14 @@ impl VisitMut for RenameUnknown {
         if count >= 2 && path.segments[count - 1].ident == "Unknown" {
             let owner = &path.segments[count - 2].ident;
             let is_enum = self.enums.contains(owner)
-                || (owner == "Self" && self.in_impl_of.as_ref().is_some_and(|i| self.enums.contains(i)));
+                || (owner == "Self"
+                    && self
+                        .in_impl_of
+                        .as_ref()
+                        .is_some_and(|i| self.enums.contains(i)));
             if is_enum {
-                path.segments[count - 1].ident = Ident::new("UnknownValue", proc_macro2::Span::call_site());
+                path.segments[count - 1].ident =
+                    Ident::new("UnknownValue", proc_macro2::Span::call_site());
             }
         }
         syn::visit_mut::visit_path_mut(self, path);
@@ -87,7 +92,11 @@ impl VisitMut for RenameUnknown {
 /// unit variants are not string values, and the enum stays as typify wrote it.
 fn is_tagged(enumeration: &ItemEnum) -> bool {
     let mut tagged = false;
-    for attribute in enumeration.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+    for attribute in enumeration
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+    {
         let _ = attribute.parse_nested_meta(|meta| {
             tagged |= ["tag", "content", "untagged"]
                 .iter()
@@ -202,7 +211,9 @@ fn is_replaced_impl(block: &syn::ItemImpl, values: &BTreeMap<Ident, Vec<(Ident, 
 
 /// The enum's conversions: one invocation of the runtime's `open_enum!`, built without parsing.
 fn impls(name: &Ident, variants: &[(Ident, String)]) -> Vec<Item> {
-    let pairs = variants.iter().map(|(ident, text)| quote! { #ident => #text });
+    let pairs = variants
+        .iter()
+        .map(|(ident, text)| quote! { #ident => #text });
     let mac = syn::Macro {
         path: syn::parse_quote! { ::storage_jobs_runtime::open_enum },
         bang_token: Default::default(),

@@ -48,8 +48,14 @@ pub fn lower(spec: &LoadedSpec, notes: &mut Vec<Note>) -> Result<Value, Error> {
     };
     root.insert("openapi".into(), json!("3.0.3"));
     for (key, what) in [
-        ("webhooks", "webhooks are requests the API sends, not calls a client makes; dropped"),
-        ("jsonSchemaDialect", "`jsonSchemaDialect` has no 3.0 form; schemas are read as OpenAPI's dialect"),
+        (
+            "webhooks",
+            "webhooks are requests the API sends, not calls a client makes; dropped",
+        ),
+        (
+            "jsonSchemaDialect",
+            "`jsonSchemaDialect` has no 3.0 form; schemas are read as OpenAPI's dialect",
+        ),
     ] {
         if root.remove(key).is_some() {
             notes.push(spec.note_at(&format!("/{key}"), None, what));
@@ -60,7 +66,11 @@ pub fn lower(spec: &LoadedSpec, notes: &mut Vec<Note>) -> Result<Value, Error> {
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         if info.remove("summary").is_some() {
-            notes.push(spec.note_at("/info/summary", None, "`info.summary` has no 3.0 form; dropped (the description is kept)"));
+            notes.push(spec.note_at(
+                "/info/summary",
+                None,
+                "`info.summary` has no 3.0 form; dropped (the description is kept)",
+            ));
         }
         if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut)
             && let Some(identifier) = license.remove("identifier")
@@ -112,20 +122,24 @@ fn lower_schema(
     };
     for keyword in VALIDATION_ONLY {
         if object.remove(keyword).is_some() {
-            note(format!("`{keyword}` only validates and has no 3.0 form; dropped"));
+            note(format!(
+                "`{keyword}` only validates and has no 3.0 form; dropped"
+            ));
         }
     }
     if let Some(value) = object.remove("const") {
         object.insert("enum".into(), json!([value]));
     }
-    if let Some(Value::Array(examples)) = object.remove("examples") {
-        if let Some(first) = examples.into_iter().next()
-            && !object.contains_key("example")
-        {
-            object.insert("example".into(), first);
-        }
+    if let Some(Value::Array(examples)) = object.remove("examples")
+        && let Some(first) = examples.into_iter().next()
+        && !object.contains_key("example")
+    {
+        object.insert("example".into(), first);
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(limit @ Value::Number(_)) = object.get(exclusive).cloned() {
             object.insert(bound.into(), limit);
             object.insert(exclusive.into(), Value::Bool(true));
@@ -135,7 +149,9 @@ fn lower_schema(
         Some(Value::String(encoding)) if matches!(encoding.as_str(), "base64" | "base64url") => {
             object.entry("format").or_insert(json!("byte"));
         }
-        Some(other) => note(format!("`contentEncoding` {other} has no 3.0 form; the value is kept as text")),
+        Some(other) => note(format!(
+            "`contentEncoding` {other} has no 3.0 form; the value is kept as text"
+        )),
         None => {}
     }
     if object.remove("contentMediaType").is_some() {
@@ -143,7 +159,10 @@ fn lower_schema(
     }
     if let Some(unevaluated) = object.remove("unevaluatedProperties") {
         if object.contains_key("additionalProperties") {
-            note("`unevaluatedProperties` beside `additionalProperties` has no 3.0 form; dropped".into());
+            note(
+                "`unevaluatedProperties` beside `additionalProperties` has no 3.0 form; dropped"
+                    .into(),
+            );
         } else {
             object.insert("additionalProperties".into(), unevaluated);
         }
@@ -153,8 +172,14 @@ fn lower_schema(
         let members = prefix.as_array().cloned().unwrap_or_default();
         let same = members.windows(2).all(|pair| pair[0] == pair[1]);
         let item = match (members.first(), same, items) {
-            (Some(first), true, None | Some(Value::Object(_))) if members.len() == 1 => first.clone(),
-            (Some(first), true, Some(Value::Object(rest))) if Value::Object(rest.clone()) == *first => first.clone(),
+            (Some(first), true, None | Some(Value::Object(_))) if members.len() == 1 => {
+                first.clone()
+            }
+            (Some(first), true, Some(Value::Object(rest)))
+                if Value::Object(rest.clone()) == *first =>
+            {
+                first.clone()
+            }
             (Some(first), true, None) => first.clone(),
             _ => json!({}),
         };
@@ -289,7 +314,10 @@ components:
             a["size"],
             json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0, "example": 5})
         );
-        assert_eq!(a["either"]["anyOf"], json!([{"type": "string"}, {"type": "integer"}]));
+        assert_eq!(
+            a["either"]["anyOf"],
+            json!([{"type": "string"}, {"type": "integer"}])
+        );
         assert_eq!(a["never"], json!({"not": {}}));
         assert_eq!(a["ref"], json!({"$ref": "#/components/schemas/B"}));
         assert_eq!(a["tuple"]["items"], json!({"type": "string"}));

@@ -108,19 +108,12 @@ pub fn assign(requests: &[Request<'_>]) -> Vec<(String, Origin)> {
         ordered.sort_by_key(|&index| (requests[index].path, requests[index].method, index));
         let first = ordered[0];
         for (count, &index) in ordered.iter().enumerate().skip(1) {
-            let label = |i: usize| {
-                format!(
-                    "{} {}",
-                    requests[i].method.to_uppercase(),
-                    requests[i].path
-                )
-            };
+            let label =
+                |i: usize| format!("{} {}", requests[i].method.to_uppercase(), requests[i].path);
             let taken = names[index].0.clone();
             names[index].0 = format!("{taken}_{}", count + 1);
-            names[index].1 = Origin::Renamed(format!(
-                "`{taken}` is also the name of {}",
-                label(first)
-            ));
+            names[index].1 =
+                Origin::Renamed(format!("`{taken}` is also the name of {}", label(first)));
         }
     }
     names
@@ -136,9 +129,7 @@ fn groups(names: &[(String, Origin)]) -> BTreeMap<String, Vec<usize>> {
 
 /// `v1`, `V2`, `2.26`, `1.0.x`, `v2beta1`: a version, not a resource.
 fn is_version(segment: &str) -> bool {
-    let rest = segment
-        .strip_prefix(['v', 'V'])
-        .unwrap_or(segment);
+    let rest = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
     let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
     if digits.len() == rest.len() {
         return false;
@@ -148,7 +139,8 @@ fn is_version(segment: &str) -> bool {
         .or_else(|| digits.strip_prefix("beta"))
         .filter(|_| rest.len() != segment.len())
         .unwrap_or(digits);
-    tail.chars().all(|c| c.is_ascii_digit() || c == '.' || c == 'x')
+    tail.chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == 'x')
 }
 
 /// The words of one literal piece of a path, snake-cased.
@@ -288,14 +280,22 @@ mod tests {
             ("get", "/arrays/{id}", "get_array"),
             ("delete", "/arrays/{id}", "delete_array"),
             ("get", "/api/2.26/hosts", "get_hosts"),
-            ("get", "/v1/storage/file-systems/{fsId}/clone-jobs", "get_storage_file_system_clone_jobs"),
+            (
+                "get",
+                "/v1/storage/file-systems/{fsId}/clone-jobs",
+                "get_storage_file_system_clone_jobs",
+            ),
             ("post", "/jobs/list", "post_jobs_list"),
             ("get", "/files/{path}.json", "get_file_json"),
             ("post", "/volumes/{id}:snapshot", "post_volume_snapshot"),
             ("get", "/", "get_root"),
             ("get", "/{id}", "get_root"),
             ("get", "/policies/{name}", "get_policy"),
-            ("put", "/api/v3/infrastructure/backupServers", "put_infrastructure_backup_servers"),
+            (
+                "put",
+                "/api/v3/infrastructure/backupServers",
+                "put_infrastructure_backup_servers",
+            ),
         ] {
             assert_eq!(derive(method, path), expected, "{method} {path}");
         }
@@ -320,7 +320,12 @@ mod tests {
         let names: Vec<String> = assign(&more).into_iter().map(|(n, _)| n).collect();
         assert_eq!(
             names,
-            ["get_v1_arrays", "post_volumes", "get_v2_arrays", "get_hosts"]
+            [
+                "get_v1_arrays",
+                "post_volumes",
+                "get_v2_arrays",
+                "get_hosts"
+            ]
         );
         let by_id = [request("get", "/arrays/{id}"), request("get", "/array")];
         let names: Vec<String> = assign(&by_id).into_iter().map(|(n, _)| n).collect();

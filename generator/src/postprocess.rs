@@ -15,6 +15,25 @@ pub struct Modules {
     pub types: File,
 }
 
+/// The names the types module defines more than once.
+pub fn duplicate_type_names(types: &File) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut twice = std::collections::BTreeSet::new();
+    for item in &types.items {
+        let ident = match item {
+            Item::Struct(item) => &item.ident,
+            Item::Enum(item) => &item.ident,
+            Item::Type(item) => &item.ident,
+            _ => continue,
+        };
+        let name = ident.to_string();
+        if !seen.insert(name.clone()) {
+            twice.insert(name);
+        }
+    }
+    twice
+}
+
 /// Splits progenitor's output into modules. The crate root (`lib.rs`) is written by the
 /// scaffold, so progenitor's own imports and prelude are dropped here.
 pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
@@ -100,7 +119,9 @@ fn builder_uses_progenitor_error(builder: &mut File) {
     for item in &mut builder.items {
         // What the builders use depends on the spec (no operation may take a typed value).
         if let Item::Use(using) = item {
-            using.attrs.push(syn::parse_quote! { #[allow(unused_imports)] });
+            using
+                .attrs
+                .push(syn::parse_quote! { #[allow(unused_imports)] });
         }
         if let Item::Use(using) = item
             && let syn::UseTree::Path(path) = &mut using.tree
@@ -193,7 +214,11 @@ impl VisitMut for OneDocLinePerAttribute {
                 continue;
             };
             // `split`, not `lines`: an empty doc line is a paragraph break and must stay.
-            let lines: Vec<&str> = text.strip_suffix('\n').unwrap_or(&text).split('\n').collect();
+            let lines: Vec<&str> = text
+                .strip_suffix('\n')
+                .unwrap_or(&text)
+                .split('\n')
+                .collect();
             let template = attributes[index].clone();
             let split: Vec<Attribute> = lines
                 .iter()

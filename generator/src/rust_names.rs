@@ -117,9 +117,15 @@ mod tests {
 
     #[test]
     fn names_follow_heck_and_typify() {
-        assert_eq!(progenitor_name("getClusterJobs", Case::Snake), "get_cluster_jobs");
+        assert_eq!(
+            progenitor_name("getClusterJobs", Case::Snake),
+            "get_cluster_jobs"
+        );
         assert_eq!(progenitor_name("list-jobs", Case::Snake), "list_jobs");
-        assert_eq!(progenitor_name("apps/list-webhooks", Case::Snake), "apps_list_webhooks");
+        assert_eq!(
+            progenitor_name("apps/list-webhooks", Case::Snake),
+            "apps_list_webhooks"
+        );
         assert_eq!(field_name("_links"), "links");
         assert_eq!(field_name("pagingInfo"), "paging_info");
         assert_eq!(field_name("type"), "type_");

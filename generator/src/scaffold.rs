@@ -111,7 +111,19 @@ fn example_value(parameter: &Parameter) -> Option<String> {
         Some("string")
             if !matches!(
                 parameter.format.as_deref(),
-                Some("date-time" | "date" | "time" | "uuid" | "ipv4" | "ipv6" | "ip" | "byte" | "binary" | "uri" | "url")
+                Some(
+                    "date-time"
+                        | "date"
+                        | "time"
+                        | "uuid"
+                        | "ipv4"
+                        | "ipv6"
+                        | "ip"
+                        | "byte"
+                        | "binary"
+                        | "uri"
+                        | "url"
+                )
             ) =>
         {
             let example = parameter
@@ -165,11 +177,12 @@ fn example_call(api: &Api) -> Option<ExampleCall> {
             method_ident(&operation.name)
         )));
     }
-    let first = api
-        .operations
-        .iter()
-        .filter(callable)
-        .min_by_key(|o| (o.method != "get", o.parameters.iter().filter(|p| p.required).count()));
+    let first = api.operations.iter().filter(callable).min_by_key(|o| {
+        (
+            o.method != "get",
+            o.parameters.iter().filter(|p| p.required).count(),
+        )
+    });
     match first {
         Some(operation) => {
             let mut call = format!("client.{}()", method_ident(&operation.name));
@@ -355,7 +368,12 @@ pub fn lib_rs(info: &CrateInfo<'_>) -> String {
         format!(
             "//!\n//! # What the generator changed\n//!\n//! The spec could not be taken exactly as written; each note is located in `{}`:\n//!\n{}",
             info.spec,
-            doc_lines(&note_items(info.notes).replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;"))
+            doc_lines(
+                &note_items(info.notes)
+                    .replace('[', "\\[")
+                    .replace(']', "\\]")
+                    .replace('<', "&lt;")
+            )
         )
     };
     format!(

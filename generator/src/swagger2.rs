@@ -364,11 +364,7 @@ impl Converter<'_> {
             .into_iter()
             .map(|(converted, original)| {
                 (
-                    converted.replacen(
-                        &placeholder,
-                        &format!("{media_at}/schema/properties/"),
-                        1,
-                    ),
+                    converted.replacen(&placeholder, &format!("{media_at}/schema/properties/"), 1),
                     original,
                 )
             })
@@ -392,11 +388,9 @@ impl Converter<'_> {
         consumes: &[String],
     ) -> Result<Value, Error> {
         let Some(schema) = parameter.get("schema") else {
-            return Err(self.spec.error_at(
-                original,
-                None,
-                "a body parameter needs a `schema`",
-            ));
+            return Err(self
+                .spec
+                .error_at(original, None, "a body parameter needs a `schema`"));
         };
         let schema = convert_schema(schema);
         let mut content = Map::new();
@@ -429,7 +423,9 @@ impl Converter<'_> {
     /// as `style` and `explode`.
     fn parameter(&mut self, at: &str, parameter: &Value) -> Result<Value, Error> {
         let Some(object) = parameter.as_object() else {
-            return Err(self.spec.error_at(at, None, "a parameter must be a mapping"));
+            return Err(self
+                .spec
+                .error_at(at, None, "a parameter must be a mapping"));
         };
         let location = object.get("in").and_then(Value::as_str).unwrap_or_default();
         let mut out = Map::new();
@@ -541,10 +537,7 @@ impl Converter<'_> {
                     if let Some(description) = header.get("description") {
                         out.insert("description".into(), description.clone());
                     }
-                    out.insert(
-                        "schema".into(),
-                        Value::Object(self.value_schema(header)),
-                    );
+                    out.insert("schema".into(), Value::Object(self.value_schema(header)));
                     (name.clone(), Value::Object(out))
                 })
                 .collect();
@@ -609,10 +602,8 @@ impl Converter<'_> {
                 .iter()
                 .map(|(name, response)| {
                     let at = format!("/responses/{}", escape_token(name));
-                    self.origins.record(
-                        format!("/components/responses/{}", escape_token(name)),
-                        &at,
-                    );
+                    self.origins
+                        .record(format!("/components/responses/{}", escape_token(name)), &at);
                     (name.clone(), self.response(&at, response, produces))
                 })
                 .collect();
@@ -650,14 +641,20 @@ impl Converter<'_> {
                 }
             }
             Some("oauth2") => {
-                let flow = scheme.get("flow").and_then(Value::as_str).unwrap_or_default();
+                let flow = scheme
+                    .get("flow")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let name = match flow {
                     "application" => "clientCredentials",
                     "accessCode" => "authorizationCode",
                     other => other,
                 };
                 let mut details = Map::new();
-                for (from, to) in [("authorizationUrl", "authorizationUrl"), ("tokenUrl", "tokenUrl")] {
+                for (from, to) in [
+                    ("authorizationUrl", "authorizationUrl"),
+                    ("tokenUrl", "tokenUrl"),
+                ] {
                     if let Some(value) = scheme.get(from) {
                         details.insert(to.into(), value.clone());
                     }
@@ -840,7 +837,10 @@ definitions:
             get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/Job"
         );
-        assert_eq!(d["paths"]["/jobs/{id}"]["parameters"][0]["schema"]["type"], "string");
+        assert_eq!(
+            d["paths"]["/jobs/{id}"]["parameters"][0]["schema"]["type"],
+            "string"
+        );
         let put = &d["paths"]["/jobs/{id}"]["put"];
         assert_eq!(put["requestBody"]["required"], true);
         assert_eq!(
@@ -854,7 +854,10 @@ definitions:
         let job = &d["components"]["schemas"]["Job"];
         assert_eq!(job["discriminator"]["propertyName"], "kind");
         assert_eq!(job["properties"]["size"]["nullable"], true);
-        assert_eq!(d["components"]["securitySchemes"]["basic"]["scheme"], "basic");
+        assert_eq!(
+            d["components"]["securitySchemes"]["basic"]["scheme"],
+            "basic"
+        );
         assert_eq!(d["components"]["securitySchemes"]["key"]["in"], "header");
     }
 

@@ -17,7 +17,11 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Errors> {
     let document = &spec.document;
     match document.get("paths") {
         Some(Value::Object(_)) => {}
-        Some(_) => errors.push(spec.error_at("/paths", None, "`paths` must be a mapping of paths to operations")),
+        Some(_) => errors.push(spec.error_at(
+            "/paths",
+            None,
+            "`paths` must be a mapping of paths to operations",
+        )),
         None => errors.push(spec.error_at(
             "",
             None,
@@ -67,9 +71,8 @@ fn success_schema(document: &Value, operation: &Value) -> Option<String> {
 fn check_pagination(document: &Value, operation: &Value, pagination: &Value) -> Result<(), String> {
     let text = |key: &str| pagination.get(key).and_then(Value::as_str);
     let required = |key: &str| text(key).ok_or_else(|| format!("x-pagination needs `{key}`"));
-    let page = success_schema(document, operation).ok_or(
-        "x-pagination needs a 2xx JSON body that refers to a component schema",
-    )?;
+    let page = success_schema(document, operation)
+        .ok_or("x-pagination needs a 2xx JSON body that refers to a component schema")?;
     let page_schema = document
         .pointer(&format!("/components/schemas/{}", escape_token(&page)))
         .ok_or_else(|| format!("no schema `{page}`"))?;
@@ -78,7 +81,9 @@ fn check_pagination(document: &Value, operation: &Value, pagination: &Value) -> 
     array_item_schema(document, items_schema)
         .ok_or_else(|| format!("`{items}` must be an array of a component schema"))?;
     if items.split('/').count() != 2 {
-        return Err(format!("`items` must be a top-level property, not `{items}`"));
+        return Err(format!(
+            "`items` must be a top-level property, not `{items}`"
+        ));
     }
     let pointer_resolves = |key: &str| -> Result<(), String> {
         let pointer = required(key)?;
@@ -96,7 +101,9 @@ fn check_pagination(document: &Value, operation: &Value, pagination: &Value) -> 
                 .filter_map(|p| resolve(document, p).ok())
                 .any(|(_, p)| p.get("name").and_then(Value::as_str) == Some(offset));
             if !declared {
-                return Err(format!("x-pagination names `{offset}`, which is not a parameter of the operation"));
+                return Err(format!(
+                    "x-pagination names `{offset}`, which is not a parameter of the operation"
+                ));
             }
             if text("total").is_some() {
                 pointer_resolves("total")?;
@@ -125,7 +132,10 @@ fn check_select(spec: &LoadedSpec, errors: &mut Vec<Error>) {
     };
     let mut fail = |at: &str, message: String| errors.push(spec.error_at(at, None, message));
     let Some(select) = select.as_object() else {
-        fail("/x-select", "`x-select` must be a mapping with `operations` and/or `tags`".into());
+        fail(
+            "/x-select",
+            "`x-select` must be a mapping with `operations` and/or `tags`".into(),
+        );
         return;
     };
     let operations = operations(document);
@@ -162,22 +172,40 @@ fn check_select(spec: &LoadedSpec, errors: &mut Vec<Error>) {
         .collect();
     for (key, _) in select {
         if !matches!(key.as_str(), "operations" | "tags") {
-            fail(&format!("/x-select/{}", escape_token(key)), format!("`x-select` has no `{key}`: it takes `operations` and `tags`"));
+            fail(
+                &format!("/x-select/{}", escape_token(key)),
+                format!("`x-select` has no `{key}`: it takes `operations` and `tags`"),
+            );
         }
     }
-    for (key, valid) in [("operations", &known.iter().map(String::as_str).collect::<Vec<_>>()), ("tags", &tags)] {
+    for (key, valid) in [
+        (
+            "operations",
+            &known.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+        ("tags", &tags),
+    ] {
         let Some(list) = select.get(key) else {
             continue;
         };
         let Some(list) = list.as_array() else {
-            fail(&format!("/x-select/{key}"), format!("`x-select.{key}` must be a list of names"));
+            fail(
+                &format!("/x-select/{key}"),
+                format!("`x-select.{key}` must be a list of names"),
+            );
             continue;
         };
         for (index, name) in list.iter().enumerate() {
             let at = format!("/x-select/{key}/{index}");
             match name.as_str() {
                 Some(name) if valid.contains(&name) => {}
-                Some(name) => fail(&at, format!("`x-select` names {} `{name}`, which the spec does not have", &key[..key.len() - 1])),
+                Some(name) => fail(
+                    &at,
+                    format!(
+                        "`x-select` names {} `{name}`, which the spec does not have",
+                        &key[..key.len() - 1]
+                    ),
+                ),
                 None => fail(&at, format!("`x-select.{key}` must hold names")),
             }
         }
@@ -206,13 +234,15 @@ fn check_csrf(spec: &LoadedSpec, errors: &mut Vec<Error>) {
             fail("x-csrf needs `cookieScheme`".into());
             continue;
         };
-        let found = operations(document).into_iter().any(|(pointer, _, method)| {
-            method == "get"
-                && document
-                    .pointer(&format!("{pointer}/operationId"))
-                    .and_then(Value::as_str)
-                    == Some(token_operation)
-        });
+        let found = operations(document)
+            .into_iter()
+            .any(|(pointer, _, method)| {
+                method == "get"
+                    && document
+                        .pointer(&format!("{pointer}/operationId"))
+                        .and_then(Value::as_str)
+                        == Some(token_operation)
+            });
         if !found {
             fail(format!("x-csrf: no GET operation `{token_operation}`"));
         }
@@ -220,7 +250,9 @@ fn check_csrf(spec: &LoadedSpec, errors: &mut Vec<Error>) {
             .get(cookie_scheme)
             .filter(|s| s["type"] == "apiKey" && s["in"] == "cookie" && s["name"].is_string());
         if cookie.is_none() {
-            fail(format!("x-csrf: `{cookie_scheme}` is not an apiKey cookie scheme"));
+            fail(format!(
+                "x-csrf: `{cookie_scheme}` is not an apiKey cookie scheme"
+            ));
         }
         if !(scheme["type"] == "apiKey" && scheme["in"] == "header" && scheme["name"].is_string()) {
             fail("x-csrf belongs on an apiKey header scheme".into());

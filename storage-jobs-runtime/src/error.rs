@@ -127,12 +127,9 @@ impl<E: VendorError> fmt::Display for Error<E> {
             Error::Documented { status, error, .. } => {
                 write!(f, "{status}")?;
                 match (error.code(), error.message()) {
-                    (Some(code), Some(message)) => write!(
-                        f,
-                        ": {} (code {})",
-                        printable(&message),
-                        printable(&code)
-                    ),
+                    (Some(code), Some(message)) => {
+                        write!(f, ": {} (code {})", printable(&message), printable(&code))
+                    }
                     (None, Some(message)) => write!(f, ": {}", printable(&message)),
                     (Some(code), None) => write!(f, ": code {}", printable(&code)),
                     (None, None) => Ok(()),
@@ -199,7 +196,7 @@ pub fn failure<E, X>(error: progenitor_client::Error<X>) -> Error<E> {
         P::UnexpectedResponse(response) => Error::UnexpectedStatus {
             status: response.status(),
             body: RawBody::default(),
-            headers: Headers(response.headers().clone()),
+            headers: Headers(Box::new(response.headers().clone())),
         },
     }
 }
@@ -217,24 +214,29 @@ impl VendorError for () {
 /// Response headers, printed by `Debug` with the values of credential and session headers
 /// redacted.
 #[derive(Clone, Default)]
-pub struct Headers(pub HeaderMap);
+pub struct Headers(pub Box<HeaderMap>);
 
 /// Whether a header's value may carry a secret: cookies, credentials, tokens, sessions.
 fn is_sensitive(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["cookie", "auth", "token", "secret", "session", "key", "csrf", "xsrf", "password"]
-        .iter()
-        .any(|word| name.contains(word))
+    [
+        "cookie", "auth", "token", "secret", "session", "key", "csrf", "xsrf", "password",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 impl fmt::Debug for Headers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
-        for (name, value) in &self.0 {
+        for (name, value) in self.0.iter() {
             if is_sensitive(name.as_str()) || value.is_sensitive() {
                 map.entry(&name.as_str(), &"<redacted>");
             } else {
-                map.entry(&name.as_str(), &printable(&String::from_utf8_lossy(value.as_bytes())));
+                map.entry(
+                    &name.as_str(),
+                    &printable(&String::from_utf8_lossy(value.as_bytes())),
+                );
             }
         }
         map.finish()
@@ -320,7 +322,10 @@ mod tests {
             documented(Some("4"), Some("entry doesn't exist")).to_string(),
             "404 Not Found: entry doesn't exist (code 4)"
         );
-        assert_eq!(documented(None, Some("gone")).to_string(), "404 Not Found: gone");
+        assert_eq!(
+            documented(None, Some("gone")).to_string(),
+            "404 Not Found: gone"
+        );
         assert_eq!(documented(None, None).to_string(), "404 Not Found");
         let bare: Error<Body> = Error::UnexpectedStatus {
             status: StatusCode::from_u16(520).unwrap(),
@@ -336,7 +341,10 @@ mod tests {
 
     #[test]
     fn nothing_a_server_sends_drives_the_terminal_or_leaks() {
-        let hostile = documented(None, Some("\u{1b}[2J\u{1b}]0;owned\u{7}all systems OK\u{202e}"));
+        let hostile = documented(
+            None,
+            Some("\u{1b}[2J\u{1b}]0;owned\u{7}all systems OK\u{202e}"),
+        );
         let shown = hostile.to_string();
         assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
         let mut headers = HeaderMap::new();
@@ -345,10 +353,13 @@ mod tests {
         let error: Error<Body> = Error::UnexpectedStatus {
             status: StatusCode::FORBIDDEN,
             body: RawBody::default(),
-            headers: Headers(headers),
+            headers: Headers(Box::new(headers)),
         };
         let debug = format!("{error:?}");
-        assert!(!debug.contains("s3cr3t") && debug.contains("abc"), "{debug}");
+        assert!(
+            !debug.contains("s3cr3t") && debug.contains("abc"),
+            "{debug}"
+        );
         let long = RawBody(Bytes::from("x".repeat(1000)));
         assert_eq!(long.excerpt().chars().count(), 201);
     }

@@ -28,5 +28,5 @@ pub use session::{Csrf, Rules, Session};
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;
 pub use progenitor_client;
-pub use serde;
 pub use reqwest;
+pub use serde;

@@ -108,10 +108,15 @@ mod tests {
 
     #[test]
     fn unlisted_values_round_trip_and_listed_ones_decode() {
-        let decoded: Vec<State> = serde_json::from_str(r#"["queued", "Unknown", "paused"]"#).unwrap();
+        let decoded: Vec<State> =
+            serde_json::from_str(r#"["queued", "Unknown", "paused"]"#).unwrap();
         assert_eq!(
             decoded,
-            [State::Queued, State::UnknownValue, State::Unknown("paused".into())]
+            [
+                State::Queued,
+                State::UnknownValue,
+                State::Unknown("paused".into())
+            ]
         );
         assert_eq!(
             serde_json::to_string(&decoded).unwrap(),

@@ -156,9 +156,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     struct Never;
 
-    fn collect<T>(
-        stream: impl Stream<Item = Result<T, Error<Never>>>,
-    ) -> (Vec<T>, Option<String>) {
+    fn collect<T>(stream: impl Stream<Item = Result<T, Error<Never>>>) -> (Vec<T>, Option<String>) {
         let results: Vec<_> = futures::executor::block_on(stream.collect());
         let mut items = Vec::new();
         let mut error = None;
@@ -237,9 +235,7 @@ mod tests {
     fn next_links_are_followed_until_absent() {
         let followed = RefCell::new(Vec::new());
         let stream = by_next_link(
-            || async {
-                Ok::<_, Error<Never>>((vec![1, 2], Some("/api/next?page=2".to_string())))
-            },
+            || async { Ok::<_, Error<Never>>((vec![1, 2], Some("/api/next?page=2".to_string()))) },
             |link| {
                 followed.borrow_mut().push(link.clone());
                 async move {

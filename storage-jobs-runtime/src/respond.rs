@@ -115,7 +115,10 @@ impl Answer {
     }
 
     /// A documented success with a text body, as one of several documented successes.
-    pub fn text_as<U, E>(self, wrap: impl FnOnce(String) -> U) -> Result<ResponseValue<U>, Error<E>> {
+    pub fn text_as<U, E>(
+        self,
+        wrap: impl FnOnce(String) -> U,
+    ) -> Result<ResponseValue<U>, Error<E>> {
         let text = String::from_utf8_lossy(&self.body).into_owned();
         Ok(self.value(wrap(text)))
     }
@@ -127,7 +130,10 @@ impl Answer {
     }
 
     /// A documented success whose body is bytes, as one of several documented successes.
-    pub fn stream_as<U, E>(self, wrap: impl FnOnce(ByteStream) -> U) -> Result<ResponseValue<U>, Error<E>> {
+    pub fn stream_as<U, E>(
+        self,
+        wrap: impl FnOnce(ByteStream) -> U,
+    ) -> Result<ResponseValue<U>, Error<E>> {
         let body = self.body.clone();
         let stream = futures::stream::once(async move { Ok(body) });
         Ok(self.value(wrap(ByteStream::new(Box::pin(stream)))))
@@ -162,7 +168,7 @@ impl Answer {
         Error::Documented {
             status: self.status,
             error,
-            headers: Headers(self.headers),
+            headers: Headers(Box::new(self.headers)),
         }
     }
 
@@ -171,7 +177,7 @@ impl Answer {
         Error::UnexpectedStatus {
             status: self.status,
             body: RawBody(self.body),
-            headers: Headers(self.headers),
+            headers: Headers(Box::new(self.headers)),
         }
     }
 }
@@ -210,9 +216,17 @@ mod tests {
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(matches!(error, JobError::NotFound(text) if text == "no such job"));
         let decode = answer(200, "<html>").json::<Job, JobError>().unwrap_err();
-        assert!(matches!(decode, Error::Decode { status: StatusCode::OK, .. }));
+        assert!(matches!(
+            decode,
+            Error::Decode {
+                status: StatusCode::OK,
+                ..
+            }
+        ));
         let undocumented = answer(520, "down").undocumented::<JobError>();
-        assert!(matches!(undocumented, Error::UnexpectedStatus { body, .. } if body.bytes() == b"down"));
+        assert!(
+            matches!(undocumented, Error::UnexpectedStatus { body, .. } if body.bytes() == b"down")
+        );
         let empty: ResponseValue<Option<Job>> = answer(200, "").json::<_, JobError>().unwrap();
         assert_eq!(empty.into_inner(), None);
     }

@@ -103,7 +103,10 @@ fn construct_documents_generate_with_located_notes() {
                     if l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok() && rest.starts_with(" note: ")),
                 "{rel}: not located as path:line:col: note: {shown}"
             );
-            assert!(readme.contains(&note.without_file()), "{rel}: README misses {note}");
+            assert!(
+                readme.contains(&note.without_file()),
+                "{rel}: README misses {note}"
+            );
         }
         let report: String = generated.notes.iter().map(|n| format!("{n}\n")).collect();
         insta::assert_snapshot!(format!(
@@ -175,10 +178,22 @@ fn selection_trims_a_large_document() {
     assert_eq!(whole.operations.len(), 570);
     assert_eq!(
         trimmed.operations,
-        ["get_arrays", "get_hosts", "get_pods", "get_volume_snapshots", "get_volumes"]
+        // in document order
+        [
+            "get_arrays",
+            "get_hosts",
+            "get_pods",
+            "get_volumes",
+            "get_volume_snapshots"
+        ]
     );
     let lines = |generated: &generator::Generated| -> usize {
-        generated.krate.files.values().map(|text| text.lines().count()).sum()
+        generated
+            .krate
+            .files
+            .values()
+            .map(|text| text.lines().count())
+            .sum()
     };
     assert!(
         lines(&trimmed) * 20 < lines(&whole),
@@ -187,10 +202,8 @@ fn selection_trims_a_large_document() {
         lines(&whole)
     );
     assert!(
-        trimmed
-            .notes
-            .iter()
-            .any(|note| note.message == "`x-select` keeps 5 of 570 operations; the other 565 are left out"),
+        trimmed.notes.iter().any(|note| note.message
+            == "`x-select` keeps 5 of 570 operations; the other 565 are left out"),
         "{:#?}",
         trimmed.notes
     );
@@ -213,10 +226,16 @@ fn specs_of_every_extension_and_dotted_names_make_crates() {
     )
     .unwrap();
     regen::regenerate(scratch.path(), &Request::default()).unwrap_or_else(|e| panic!("{e}"));
-    let manifest =
-        std::fs::read_to_string(scratch.path().join("generated/api-example-com-client/Cargo.toml"))
-            .unwrap();
-    assert!(manifest.contains("name = \"api-example-com-client\""), "{manifest}");
+    let manifest = std::fs::read_to_string(
+        scratch
+            .path()
+            .join("generated/api-example-com-client/Cargo.toml"),
+    )
+    .unwrap();
+    assert!(
+        manifest.contains("name = \"api-example-com-client\""),
+        "{manifest}"
+    );
     assert!(
         scratch
             .path()
@@ -225,10 +244,7 @@ fn specs_of_every_extension_and_dotted_names_make_crates() {
     );
     std::fs::copy(specs.join("jobs.yml"), specs.join("jobs.yaml")).unwrap();
     let error = regen::regenerate(scratch.path(), &Request::default()).unwrap_err();
-    assert!(
-        matches!(error, RegenError::SameCrate { .. }),
-        "{error}"
-    );
+    assert!(matches!(error, RegenError::SameCrate { .. }), "{error}");
 }
 
 /// Regeneration rewrites stale files, recreates missing ones, deletes generated files nothing

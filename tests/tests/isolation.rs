@@ -63,7 +63,11 @@ fn nesting_past_any_limit_is_a_located_error() {
         error.to_string().starts_with("specs/deep.json:1:"),
         "{error}"
     );
-    let yaml = format!("openapi: 3.0.3\nx: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let yaml = format!(
+        "openapi: 3.0.3\nx: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
     let error = generator::generate_crate("specs/deep.yaml", &yaml).unwrap_err();
     assert!(error.to_string().starts_with("specs/deep.yaml:"), "{error}");
 }

@@ -19,7 +19,7 @@ async fn ontap_mock_matches_comma_separated_lists() {
         ..Default::default()
     };
     let mock = server.get_cluster_jobs(|when, then| {
-        when.fields(&ontap_client::CommaSeparated::from(["uuid", "state"]))
+        when.fields(ontap_client::CommaSeparated::from(["uuid", "state"]))
             .max_records(5);
         then.ok(&page);
     });

@@ -15,7 +15,8 @@ use crate::regen::workspace_root;
 
 /// The root manifest's sections a scratch workspace shares, with paths made absolute.
 fn shared_sections(root: &Path) -> Result<String> {
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
+    let manifest =
+        std::fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
     let mut out = String::new();
     let mut keep = false;
     for line in manifest.lines() {
@@ -23,10 +24,7 @@ fn shared_sections(root: &Path) -> Result<String> {
             keep = line.starts_with("[workspace.");
         }
         if keep {
-            let line = line.replace(
-                "path = \"",
-                &format!("path = \"{}/", root.display()),
-            );
+            let line = line.replace("path = \"", &format!("path = \"{}/", root.display()));
             out.push_str(&line);
             out.push('\n');
         }
@@ -38,7 +36,9 @@ fn write_workspace(root: &Path, dir: &Path, shared: &str) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(
         dir.join("Cargo.toml"),
-        format!("# Written by `cargo xtask corpus`.\n[workspace]\nresolver = \"3\"\nmembers = [\"*\"]\n\n{shared}"),
+        format!(
+            "# Written by `cargo xtask corpus`.\n[workspace]\nresolver = \"3\"\nmembers = [\"*\"]\n\n{shared}"
+        ),
     )?;
     // The same versions as the workspace, so the scratch build needs nothing new.
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
@@ -92,7 +92,7 @@ pub fn run(write_table: bool) -> Result<ExitCode> {
                 );
                 if let RawOutcome::Generated(code) = &raw {
                     let name = corpus::raw_crate_name(&document);
-                    raw_crate(&raw_out.join(&name), &name, &code)?;
+                    raw_crate(&raw_out.join(&name), &name, code)?;
                 }
                 rows.push(row);
             }
@@ -100,12 +100,17 @@ pub fn run(write_table: bool) -> Result<ExitCode> {
         }
     }
     if !failures.is_empty() {
-        bail!("{}\n{} corpus documents failed", failures.join("\n"), failures.len());
+        bail!(
+            "{}\n{} corpus documents failed",
+            failures.join("\n"),
+            failures.len()
+        );
     }
     let table = corpus::table(&rows);
     let path = corpus::table_file(&root);
     let text = std::fs::read_to_string(&path).context("reading docs/CORPUS.md")?;
-    let updated = corpus::with_table(&text, &table).context("docs/CORPUS.md has no table markers")?;
+    let updated =
+        corpus::with_table(&text, &table).context("docs/CORPUS.md has no table markers")?;
     if write_table {
         std::fs::write(&path, updated)?;
         println!("wrote the table of docs/CORPUS.md");

@@ -26,7 +26,12 @@ pub fn print_notes(spec: &str, notes: &[generator::Note]) {
     let mut hidden = 0;
     for note in notes {
         // A note's kind is its message up to the first name it quotes.
-        let kind: String = note.message.split('`').next().unwrap_or_default().to_string();
+        let kind: String = note
+            .message
+            .split('`')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let count = shown.entry(kind).or_default();
         *count += 1;
         if *count <= NOTES_PER_KIND {

@@ -81,7 +81,7 @@ pub mod mock;
 
 /// Types used as operation parameters and responses.
 #[rustfmt::skip]
-#[allow(clippy::all, non_camel_case_types, irrefutable_let_patterns)]
+#[allow(clippy::all, non_camel_case_types, irrefutable_let_patterns, unused_comparisons)]
 pub mod types;
 
 pub use auth::{Credentials, USER_AGENT};

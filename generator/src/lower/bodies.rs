@@ -38,7 +38,10 @@ pub fn media_kind(media_type: &str) -> MediaKind {
         "application/x-www-form-urlencoded" => MediaKind::Form,
         _ if essence.ends_with("+json") || essence.ends_with("/json") => MediaKind::Json,
         _ if essence.starts_with("multipart/") => MediaKind::Multipart,
-        _ if essence.starts_with("text/") || essence.ends_with("/xml") || essence.ends_with("+xml") => {
+        _ if essence.starts_with("text/")
+            || essence.ends_with("/xml")
+            || essence.ends_with("+xml") =>
+        {
             MediaKind::Text
         }
         _ => MediaKind::Binary,
@@ -71,7 +74,11 @@ pub fn request_bodies(context: &mut Context<'_>) -> Result<(), Error> {
             .min_by_key(|(media, _)| media_kind(media))
             .map(|(m, e)| (m.clone(), e.clone()))
         else {
-            context.note(&at, label, "the request body lists no media type; the operation sends none");
+            context.note(
+                &at,
+                label,
+                "the request body lists no media type; the operation sends none",
+            );
             if let Some(operation) = super::operation_mut(&mut context.document, &pointer) {
                 operation.remove("requestBody");
             }
@@ -79,7 +86,11 @@ pub fn request_bodies(context: &mut Context<'_>) -> Result<(), Error> {
         };
         let kind = media_kind(&media);
         if content.len() > 1 {
-            let others: Vec<&str> = content.keys().filter(|m| **m != media).map(String::as_str).collect();
+            let others: Vec<&str> = content
+                .keys()
+                .filter(|m| **m != media)
+                .map(String::as_str)
+                .collect();
             context.note(
                 &at,
                 label,
@@ -175,7 +186,12 @@ pub fn needs_name(schema: &Value) -> bool {
 
 /// Moves `schema` into the components under a free name close to `wanted`, leaving a
 /// reference; for an array or map, its items or values.
-fn name_schema(document: &mut Value, taken: &mut BTreeSet<String>, schema: &mut Value, wanted: &str) {
+fn name_schema(
+    document: &mut Value,
+    taken: &mut BTreeSet<String>,
+    schema: &mut Value,
+    wanted: &str,
+) {
     if needs_name(schema) {
         let name = add_component(document, taken, wanted, schema.take());
         *schema = json!({ "$ref": format!("#/components/schemas/{}", escape_token(&name)) });
@@ -207,14 +223,24 @@ pub fn name_operation_schemas(context: &mut Context<'_>) -> Result<(), Error> {
             for parameter in parameters.iter_mut() {
                 let name = type_name(parameter["name"].as_str().unwrap_or_default());
                 if let Some(schema) = parameter.get_mut("schema") {
-                    name_schema(&mut context.document, &mut taken, schema, &format!("{base}{name}"));
+                    name_schema(
+                        &mut context.document,
+                        &mut taken,
+                        schema,
+                        &format!("{base}{name}"),
+                    );
                 }
             }
         }
         if let Some(Value::Object(content)) = operation.pointer_mut("/requestBody/content") {
             for entry in content.values_mut() {
                 if let Some(schema) = entry.get_mut("schema") {
-                    name_schema(&mut context.document, &mut taken, schema, &format!("{base}Body"));
+                    name_schema(
+                        &mut context.document,
+                        &mut taken,
+                        schema,
+                        &format!("{base}Body"),
+                    );
                 }
             }
         }
@@ -245,13 +271,19 @@ pub fn name_operation_schemas(context: &mut Context<'_>) -> Result<(), Error> {
                     let Some(schema) = entry.get_mut("schema") else {
                         continue;
                     };
-                    if let Some((_, reference)) = named.iter().find(|(original, _)| original == schema) {
+                    if let Some((_, reference)) =
+                        named.iter().find(|(original, _)| original == schema)
+                    {
                         *schema = reference.clone();
                         continue;
                     }
                     let original = schema.clone();
                     let wanted = if distinct > 1 {
-                        let status = if status == "default" { "Default" } else { status };
+                        let status = if status == "default" {
+                            "Default"
+                        } else {
+                            status
+                        };
                         format!("{base}Response{status}")
                     } else {
                         format!("{base}Response")
@@ -298,10 +330,16 @@ mod tests {
         );
         let (document, notes) = lowered_through("request_bodies", &yaml);
         let a = document.pointer("/paths/~1a/post/requestBody").unwrap();
-        assert_eq!(a["content"], json!({"application/json": {"schema": {"type": "object"}}}));
+        assert_eq!(
+            a["content"],
+            json!({"application/json": {"schema": {"type": "object"}}})
+        );
         assert_eq!(a["x-content-type"], "application/merge-patch+json");
         let b = document.pointer("/paths/~1b/post/requestBody").unwrap();
-        assert_eq!(b["content"]["application/octet-stream"]["schema"]["format"], "binary");
+        assert_eq!(
+            b["content"]["application/octet-stream"]["schema"]["format"],
+            "binary"
+        );
         assert_eq!(b["x-content-type"], "application/zip");
         assert!(document.pointer("/paths/~1c/post").is_none());
         assert_eq!(

@@ -228,8 +228,30 @@ pub fn operations(document: &Value) -> Vec<(String, String, String)> {
     found
 }
 
+/// How many operations the document declares, counting those of path items that are local
+/// `$ref`s (which [`operations()`] sees only once `inline_operation_parts` has run).
+pub fn declared_operations(document: &Value) -> usize {
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
+        return 0;
+    };
+    paths
+        .values()
+        .filter_map(|item| resolve(document, item).ok())
+        .filter_map(|(_, item)| item.as_object())
+        .map(|item| {
+            METHODS
+                .iter()
+                .filter(|m| item.get(**m).is_some_and(Value::is_object))
+                .count()
+        })
+        .sum()
+}
+
 /// The operation object at `pointer`, mutably.
-pub fn operation_mut<'d>(document: &'d mut Value, pointer: &str) -> Option<&'d mut Map<String, Value>> {
+pub fn operation_mut<'d>(
+    document: &'d mut Value,
+    pointer: &str,
+) -> Option<&'d mut Map<String, Value>> {
     document.pointer_mut(pointer).and_then(Value::as_object_mut)
 }
 

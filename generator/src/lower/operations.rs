@@ -16,13 +16,28 @@ use crate::walk;
 pub fn document_info(context: &mut Context<'_>) -> Result<(), Error> {
     let stem = crate::spec_stem(&context.spec.file).to_string();
     if !context.document.get("info").is_some_and(Value::is_object) {
-        context.note("", None, format!("the document has no `info`; its title is taken to be `{stem}`"));
+        context.note(
+            "",
+            None,
+            format!("the document has no `info`; its title is taken to be `{stem}`"),
+        );
         context.document["info"] = json!({});
     }
     for (key, default) in [("title", stem.as_str()), ("version", "0")] {
-        if !context.document["info"].get(key).is_some_and(Value::is_string) {
-            let at = if context.document["info"].get(key).is_some() { format!("/info/{key}") } else { "/info".into() };
-            context.note(&at, None, format!("`info.{key}` is missing or not text; `{default}` stands in"));
+        if !context.document["info"]
+            .get(key)
+            .is_some_and(Value::is_string)
+        {
+            let at = if context.document["info"].get(key).is_some() {
+                format!("/info/{key}")
+            } else {
+                "/info".into()
+            };
+            context.note(
+                &at,
+                None,
+                format!("`info.{key}` is missing or not text; `{default}` stands in"),
+            );
             context.document["info"][key] = json!(default);
         }
     }
@@ -84,9 +99,7 @@ pub fn inline_operation_parts(context: &mut Context<'_>) -> Result<(), Error> {
                     merged.push(value);
                 }
                 Err(reference) => {
-                    broken = Some(format!(
-                        "parameter reference {reference} does not resolve"
-                    ));
+                    broken = Some(format!("parameter reference {reference} does not resolve"));
                     break;
                 }
             }
@@ -212,7 +225,12 @@ fn inline_path_item_refs(context: &mut Context<'_>) {
 /// an operation anywhere else, the operation is dropped.
 pub fn unresolved_references(context: &mut Context<'_>) -> Result<(), Error> {
     let mut broken = Vec::new();
-    broken_references(&context.document, &context.document, &Path::ROOT, &mut broken);
+    broken_references(
+        &context.document,
+        &context.document,
+        &Path::ROOT,
+        &mut broken,
+    );
     if broken.is_empty() {
         return Ok(());
     }
@@ -315,20 +333,23 @@ pub fn status_codes(context: &mut Context<'_>) -> Result<(), Error> {
                 context.note(
                     &at,
                     label.as_deref(),
-                    format!("`{key}` is not a status code, a range such as 4XX, or default; dropped"),
+                    format!(
+                        "`{key}` is not a status code, a range such as 4XX, or default; dropped"
+                    ),
                 );
             }
-            let Some(Value::Object(responses)) =
-                context.document.pointer_mut(&format!("{pointer}/responses"))
+            let Some(Value::Object(responses)) = context
+                .document
+                .pointer_mut(&format!("{pointer}/responses"))
             else {
                 continue;
             };
             if !is_status(&key) {
                 responses.remove(&key);
-            } else if key.ends_with("xx") || key.ends_with("xX") || key.ends_with("Xx") {
-                if let Some(response) = responses.remove(&key) {
-                    responses.insert(key.to_ascii_uppercase(), response);
-                }
+            } else if (key.ends_with("xx") || key.ends_with("xX") || key.ends_with("Xx"))
+                && let Some(response) = responses.remove(&key)
+            {
+                responses.insert(key.to_ascii_uppercase(), response);
             }
         }
     }
@@ -363,7 +384,10 @@ pub fn operation_names(context: &mut Context<'_>) -> Result<(), Error> {
     let names = operation_names::assign(&requests);
     let mut notes = Vec::new();
     for (((pointer, path, method), id), (name, how)) in operations.iter().zip(&ids).zip(names) {
-        let written = context.document.pointer(&format!("{pointer}/operationId")).cloned();
+        let written = context
+            .document
+            .pointer(&format!("{pointer}/operationId"))
+            .cloned();
         match (&how, &written) {
             (Origin::Derived, Some(bad)) => notes.push((
                 format!("{pointer}/operationId"),
@@ -585,7 +609,9 @@ pub fn security_schemes(context: &mut Context<'_>) -> Result<(), Error> {
             }
         }
     }
-    if let Some(Value::Object(schemes)) = context.document.pointer_mut("/components/securitySchemes") {
+    if let Some(Value::Object(schemes)) =
+        context.document.pointer_mut("/components/securitySchemes")
+    {
         schemes.retain(|name, _| usable.contains(name));
     }
     let mut sites = vec!["/security".to_string()];
@@ -622,7 +648,9 @@ pub fn security_schemes(context: &mut Context<'_>) -> Result<(), Error> {
             // No alternative is left that the client can send: send none rather than claim the
             // operation needs no credentials.
             if let Some((parent, _)) = site.rsplit_once('/')
-                && let Some(Value::Object(object)) = context.document.pointer_mut(if parent.is_empty() { "" } else { parent })
+                && let Some(Value::Object(object)) = context
+                    .document
+                    .pointer_mut(if parent.is_empty() { "" } else { parent })
             {
                 object.remove("security");
             }
@@ -672,7 +700,9 @@ mod tests {
         assert_eq!(parameters[1]["schema"]["type"], "boolean");
         assert_eq!(parameters[1]["x-pointer"], "/paths/~1key/get/parameters/0");
         assert_eq!(
-            document.pointer("/paths/~1key/get/responses/200/x-pointer").unwrap(),
+            document
+                .pointer("/paths/~1key/get/responses/200/x-pointer")
+                .unwrap(),
             "/components/responses/ok"
         );
         assert!(document.pointer("/paths/~1key/parameters").is_none());

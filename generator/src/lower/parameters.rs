@@ -73,7 +73,11 @@ pub fn parameters(context: &mut Context<'_>) -> Result<(), Error> {
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("{pointer}/parameters/{index}"), str::to_string);
             // A shared parameter gets one note at its definition, not one per operation.
-            let label = if at.starts_with("/components/") { None } else { label };
+            let label = if at.starts_with("/components/") {
+                None
+            } else {
+                label
+            };
             let name = parameter
                 .get("name")
                 .and_then(Value::as_str)
@@ -93,7 +97,15 @@ pub fn parameters(context: &mut Context<'_>) -> Result<(), Error> {
                 );
                 continue;
             }
-            let fate = one_parameter(context, parameter, &name, &location, &in_template, label, &at);
+            let fate = one_parameter(
+                context,
+                parameter,
+                &name,
+                &location,
+                &in_template,
+                label,
+                &at,
+            );
             let parameters = match fate {
                 Fate::Keep(parameter) => vec![parameter],
                 Fate::Split(parameters) => parameters,
@@ -110,7 +122,8 @@ pub fn parameters(context: &mut Context<'_>) -> Result<(), Error> {
                 let name = parameter["name"].as_str().unwrap_or_default().to_string();
                 let method = progenitor_name(&name, Case::Snake);
                 if let Some(first) = methods.get(&method) {
-                    let reason = format!("it and {first} both become the builder method `{method}`");
+                    let reason =
+                        format!("it and {first} both become the builder method `{method}`");
                     if parameter.get("required") == Some(&Value::Bool(true)) {
                         drop_operation = Some(format!("required parameter `{name}`: {reason}"));
                         break;
@@ -195,7 +208,9 @@ fn one_parameter(
             context.note(
                 at,
                 label,
-                format!("path parameter `{name}` is not marked required; a path parameter always is"),
+                format!(
+                    "path parameter `{name}` is not marked required; a path parameter always is"
+                ),
             );
             parameter["required"] = Value::Bool(true);
         }
@@ -255,7 +270,11 @@ fn one_parameter(
             return drop("`style: deepObject` has no encoding the clients send".into());
         }
         ("query", Some(style @ ("spaceDelimited" | "pipeDelimited")), _) => {
-            let separator = if style == "spaceDelimited" { "spaces" } else { "|" };
+            let separator = if style == "spaceDelimited" {
+                "spaces"
+            } else {
+                "|"
+            };
             context.note(
                 at,
                 label,
@@ -268,7 +287,10 @@ fn one_parameter(
             context.note(
                 at,
                 label,
-                format!("{location} parameter `{name}` is an {}: it is a string, pass the encoded text", kind.as_deref().unwrap_or_default()),
+                format!(
+                    "{location} parameter `{name}` is an {}: it is a string, pass the encoded text",
+                    kind.as_deref().unwrap_or_default()
+                ),
             );
             parameter["schema"] = json!({ "type": "string" });
         }
@@ -280,7 +302,9 @@ fn one_parameter(
         }
         ("query", _, Some("object")) => {
             if parameter.get("explode") == Some(&Value::Bool(false)) {
-                return drop("an object sent comma-separated has no encoding the clients send".into());
+                return drop(
+                    "an object sent comma-separated has no encoding the clients send".into(),
+                );
             }
             return split_object(context, schema.clone(), name, required, label, at);
         }
@@ -360,7 +384,10 @@ pub fn comma_separated_lists(context: &mut Context<'_>) -> Result<(), Error> {
             continue;
         };
         for (index, parameter) in parameters.iter().enumerate() {
-            let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
+            let location = parameter
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let unexploded = parameter.get("explode") == Some(&Value::Bool(false));
             let (kind, _) = kind_of(&context.document, &parameter["schema"]);
             if kind == Some("array")
@@ -450,7 +477,10 @@ mod tests {
             "#/components/schemas/CommaSeparatedList"
         );
         assert_eq!(parameters[0]["x-comma-separated"], true);
-        assert_eq!(parameters[1]["schema"]["type"], "array", "exploded arrays stay");
+        assert_eq!(
+            parameters[1]["schema"]["type"], "array",
+            "exploded arrays stay"
+        );
         assert_eq!(parameters[2]["x-comma-separated"], true);
         assert_eq!(
             document["components"]["schemas"]["CommaSeparatedList"]["type"],

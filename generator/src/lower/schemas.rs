@@ -161,7 +161,11 @@ pub fn polymorphic_hierarchies(context: &mut Context<'_>) -> Result<(), Error> {
     let all = components(&context.document);
     let mut rewrites: Vec<(String, Value)> = Vec::new();
     for (base_name, base) in &all {
-        let keyword = if base.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
+        let keyword = if base.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
         let subtypes: Vec<String> = members(base, keyword)
             .iter()
             .filter_map(reference_to)
@@ -218,13 +222,19 @@ pub fn polymorphic_hierarchies(context: &mut Context<'_>) -> Result<(), Error> {
                 flat.insert("description".into(), description.clone());
             }
             if let Some(property) = &property {
-                let value = mapping.get(subtype).cloned().unwrap_or_else(|| subtype.clone());
+                let value = mapping
+                    .get(subtype)
+                    .cloned()
+                    .unwrap_or_else(|| subtype.clone());
                 let properties = flat
                     .entry("properties")
                     .or_insert(json!({}))
                     .as_object_mut()
                     .expect("flatten makes properties an object");
-                properties.insert(property.clone(), json!({ "type": "string", "enum": [value] }));
+                properties.insert(
+                    property.clone(),
+                    json!({ "type": "string", "enum": [value] }),
+                );
                 let required = flat.entry("required").or_insert(json!([]));
                 if let Some(list) = required.as_array_mut()
                     && !list.contains(&json!(property))
@@ -370,13 +380,21 @@ fn find_all_of_cycle(graph: &BTreeMap<&String, Vec<(String, bool)>>) -> Option<(
 /// characters into `X`; `None` if that still collides (typify then panics).
 fn variant_names(values: &[&str]) -> Option<Vec<String>> {
     let unique = |names: &Vec<String>| names.iter().collect::<BTreeSet<_>>().len() == names.len();
-    let simple: Vec<String> = values.iter().map(|v| typify_name(v, Case::Pascal)).collect();
+    let simple: Vec<String> = values
+        .iter()
+        .map(|v| typify_name(v, Case::Pascal))
+        .collect();
     if unique(&simple) {
         return Some(simple);
     }
     let fallback: Vec<String> = values
         .iter()
-        .map(|v| typify_name(&v.replace(|c| c == '_' || !is_xid_continue(c), "X"), Case::Pascal))
+        .map(|v| {
+            typify_name(
+                &v.replace(|c| c == '_' || !is_xid_continue(c), "X"),
+                Case::Pascal,
+            )
+        })
         .collect();
     unique(&fallback).then_some(fallback)
 }
@@ -522,15 +540,62 @@ pub fn component_names(context: &mut Context<'_>) -> Result<(), Error> {
         context.note(
             &at,
             None,
-            format!("schema `{name}` is generated as `{}`: {why}", type_name(&candidate)),
+            format!(
+                "schema `{name}` is generated as `{}`: {why}",
+                type_name(&candidate)
+            ),
         );
         taken.insert(type_name(&candidate), name.clone());
         renames.insert(name.clone(), candidate);
     }
-    if renames.is_empty() {
-        return Ok(());
+    apply_renames(&mut context.document, renames);
+    Ok(())
+}
+
+/// Components whose Rust type names the engine also gives to inline schemas (typify names the
+/// enum of property `state` of `Job` `JobState`, whatever schema is called that already) are
+/// renamed, with their references. Whether any was renamed.
+pub fn yield_type_names(context: &mut Context<'_>, clashes: &BTreeSet<String>) -> bool {
+    let names: Vec<String> = components(&context.document).keys().cloned().collect();
+    let mut taken: BTreeSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
+    taken.extend(names.iter().map(|name| type_name(name)));
+    taken.extend(clashes.iter().cloned());
+    let keys: BTreeSet<&String> = names.iter().collect();
+    let mut renames = BTreeMap::new();
+    for name in &names {
+        let rust = type_name(name);
+        if !clashes.contains(&rust) {
+            continue;
+        }
+        let mut candidate = format!("{name}Body");
+        let mut suffix = 2;
+        while taken.contains(&type_name(&candidate)) || keys.contains(&candidate) {
+            candidate = format!("{name}Body{suffix}");
+            suffix += 1;
+        }
+        let at = format!("/components/schemas/{}", escape_token(name));
+        context.note(
+            &at,
+            None,
+            format!(
+                "schema `{name}` is generated as `{}`: typify gives an inline schema the name `{rust}`",
+                type_name(&candidate)
+            ),
+        );
+        taken.insert(type_name(&candidate));
+        renames.insert(name.clone(), candidate);
     }
-    if let Some(Value::Object(schemas)) = context.document.pointer_mut("/components/schemas") {
+    let renamed = !renames.is_empty();
+    apply_renames(&mut context.document, renames);
+    renamed
+}
+
+/// Renames components (old key to new key) and every reference to them.
+fn apply_renames(document: &mut Value, renames: BTreeMap<String, String>) {
+    if renames.is_empty() {
+        return;
+    }
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
         let old = std::mem::take(schemas);
         for (name, schema) in old {
             let name = renames.get(&name).cloned().unwrap_or(name);
@@ -546,8 +611,7 @@ pub fn component_names(context: &mut Context<'_>) -> Result<(), Error> {
             )
         })
         .collect::<BTreeMap<_, _>>();
-    rewrite_refs(&mut context.document, &targets);
-    Ok(())
+    rewrite_refs(document, &targets);
 }
 
 #[cfg(test)]
@@ -565,10 +629,17 @@ mod tests {
         let (document, notes) = lowered_through("polymorphic_hierarchies", &yaml);
         let schemas = &document["components"]["schemas"];
         assert_eq!(
-            schemas["Cat"]["properties"].as_object().unwrap().keys().collect::<Vec<_>>(),
+            schemas["Cat"]["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
             ["kind", "name", "lives"]
         );
-        assert_eq!(schemas["Cat"]["properties"]["kind"], json!({"type": "string", "enum": ["cat"]}));
+        assert_eq!(
+            schemas["Cat"]["properties"]["kind"],
+            json!({"type": "string", "enum": ["cat"]})
+        );
         assert_eq!(schemas["Dog"]["properties"]["kind"]["enum"], json!(["Dog"]));
         assert_eq!(schemas["Pet"]["oneOf"][0], schemas["Cat"]);
         assert!(schemas["Cat"].get("allOf").is_none());
@@ -581,7 +652,10 @@ mod tests {
             "{HEAD}{OP}components:\n  schemas:\n    A: {{allOf: [{{$ref: '#/components/schemas/B'}}]}}\n    B: {{anyOf: [{{$ref: '#/components/schemas/A'}}, {{type: string}}]}}\n"
         );
         let (document, notes) = lowered_through("composition_cycles", &yaml);
-        assert_eq!(document["components"]["schemas"]["A"]["allOf"][0], json!({}));
+        assert_eq!(
+            document["components"]["schemas"]["A"]["allOf"][0],
+            json!({})
+        );
         assert_eq!(
             messages(&notes),
             ["`A` reaches itself through allOf `B`; that member is read as any JSON value"]
@@ -597,7 +671,11 @@ mod tests {
         let schemas = &document["components"]["schemas"];
         assert_eq!(schemas["S"]["enum"], json!(["running", "+1", "-1"]));
         assert_eq!(
-            schemas["O"]["properties"].as_object().unwrap().keys().collect::<Vec<_>>(),
+            schemas["O"]["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
             ["links", "$ref"]
         );
         assert_eq!(schemas["O"]["required"], json!(["links"]));

@@ -14,7 +14,10 @@ fn main() -> std::process::ExitCode {
     let dies = match (request.get("Check"), request.get("Generate")) {
         (Some(check), _) => check["document"].to_string().contains("ABORT-THIS-CHILD"),
         (_, Some(generate)) => {
-            generate["text"].as_str().unwrap_or_default().contains("ABORT-THIS-CHILD")
+            generate["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("ABORT-THIS-CHILD")
                 && !generate["drops"].to_string().contains("Doomed")
         }
         _ => false,
