@@ -87,7 +87,7 @@ fn stream_method(
                 None => quote! { ::std::option::Option::None },
             };
             let body = quote! {
-                storage_jobs_runtime::paginate::by_offset(move |offset| {
+                storage_jobs_runtime::paginate::by_offset(self.inner.paging_limits(), move |offset| {
                     let request = configure(self.#method()).#offset(offset);
                     async move {
                         let page = request.send().await?.into_inner();
@@ -111,7 +111,7 @@ fn stream_method(
                 .map(|p| format!("; set `{p}` in the body for the page size"))
                 .unwrap_or_default();
             let body = quote! {
-                storage_jobs_runtime::paginate::by_token(move |token| {
+                storage_jobs_runtime::paginate::by_token(self.inner.paging_limits(), move |token| {
                     let request = configure(self.#method()).body_map(move |body| body.#token(token));
                     async move {
                         let page = request.send().await?.into_inner();
@@ -132,6 +132,7 @@ fn stream_method(
                 .unwrap_or_default();
             let body = quote! {
                 storage_jobs_runtime::paginate::by_next_link(
+                    self.inner.paging_limits(),
                     move || {
                         let request = configure(self.#method());
                         async move {
@@ -162,7 +163,9 @@ fn stream_method(
         ///
         /// `configure` sets the request's other parameters (filters, page size); the stream
         /// sets the paging ones. Pages are fetched only as the stream is polled, one at a
-        /// time; an error is the stream's last item.
+        /// time; an error is the stream's last item. A server that sends a page cursor a
+        /// second time (a cycle) or a page that does not advance, or a listing longer than
+        /// the connection's `max_pages` or `max_items`, ends the stream with an error.
         pub fn #stream<'a, F>(&'a self, configure: F) -> impl Stream<Item = ::std::result::Result<types::#item, Error<errors::#error>>> + 'a
         where
             F: Fn(builder::#builder_type<'a>) -> builder::#builder_type<'a> + 'a,

@@ -20,6 +20,7 @@
 //! regard to case.
 
 mod job;
+pub mod normalize;
 mod sources;
 
 pub use job::{Job, State, Vendor};

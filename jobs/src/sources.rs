@@ -1,10 +1,10 @@
 //! A [`JobSource`] per generated client: each lists its API's jobs through the client (its
 //! pagination stream where the API pages) and normalizes them into [`Job`]s.
 
-use chrono::{DateTime, TimeZone, Utc};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
-use crate::job::{Job, State, Vendor};
+use crate::job::{Job, Vendor};
+use crate::normalize;
 
 /// Why a system's jobs could not be listed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -34,17 +34,6 @@ fn error(system: &str, message: impl ToString) -> SourceError {
         system: system.to_string(),
         message: message.to_string(),
     }
-}
-
-fn raw<T: serde::Serialize>(value: &T) -> Box<serde_json::value::RawValue> {
-    // Generated types always serialize; `null` stands in should one ever not.
-    serde_json::value::to_raw_value(value).unwrap_or_else(|_| {
-        serde_json::value::RawValue::from_string("null".into()).expect("null is JSON")
-    })
-}
-
-fn non_empty(text: Option<&String>) -> Option<String> {
-    text.filter(|t| !t.is_empty()).cloned()
 }
 
 /// Hitachi NAS tree clone jobs of the configured file systems.
@@ -78,30 +67,7 @@ impl JobSource for HnasSource {
             })
             .map_ok(|jobs| stream::iter(jobs.into_iter().map(Ok)))
             .try_flatten()
-            .map_ok(move |job| {
-                let posix = |seconds: Option<i64>| {
-                    seconds
-                        .filter(|s| *s > 0)
-                        .and_then(|s| Utc.timestamp_opt(s, 0).single())
-                };
-                let vendor_state = job.job_state.as_ref().map(|s| s.as_str().to_string());
-                Job {
-                    system: self.system.clone(),
-                    vendor: Vendor::Hnas,
-                    id: job.job_id.clone().unwrap_or_default(),
-                    kind: Some("tree clone".to_string()),
-                    state: vendor_state
-                        .as_deref()
-                        .map_or(State::Unknown(String::new()), State::from_hnas),
-                    vendor_state,
-                    started: posix(job.start_time),
-                    ended: posix(job.end_time),
-                    progress: None,
-                    message: non_empty(job.error_details.as_ref())
-                        .or_else(|| non_empty(job.return_code_message.as_ref())),
-                    raw: raw(&job),
-                }
-            })
+            .map_ok(move |job| normalize::hnas(&self.system, &job))
             .boxed()
     }
 }
@@ -126,31 +92,7 @@ impl JobSource for VspObjectSource {
             .list_jobs_stream(|request| request.body_map(|body| body.page_size(1000)))
             .map(move |item| {
                 let job = item.map_err(|e| error(&self.system, e))?;
-                let vendor_state = job.job_state.as_ref().map(|s| s.as_str().to_string());
-                Ok(Job {
-                    system: self.system.clone(),
-                    vendor: Vendor::VspObject,
-                    id: job
-                        .job_id
-                        .as_ref()
-                        .map(|id| id.id.to_string())
-                        .unwrap_or_default(),
-                    kind: job.job_type.as_ref().map(|t| t.as_str().to_string()),
-                    state: vendor_state
-                        .as_deref()
-                        .map_or(State::Unknown(String::new()), State::from_vsp_object),
-                    vendor_state,
-                    started: job.start_time,
-                    ended: job.complete_time,
-                    progress: None,
-                    message: job
-                        .job_stats
-                        .as_ref()
-                        .and_then(|s| s.failed)
-                        .filter(|f| *f > 0)
-                        .map(|f| format!("{f} items failed")),
-                    raw: raw(&job),
-                })
+                Ok(normalize::vsp_object(&self.system, &job))
             })
             .boxed()
     }
@@ -176,24 +118,7 @@ impl JobSource for VspcSource {
             .get_backup_server_file_share_copy_jobs_stream(|request| request.limit(500))
             .map(move |item| {
                 let job = item.map_err(|e| error(&self.system, e))?;
-                Ok(Job {
-                    system: self.system.clone(),
-                    vendor: Vendor::Vspc,
-                    id: job.instance_uid.map(|u| u.to_string()).unwrap_or_default(),
-                    kind: Some("file share backup copy".to_string()),
-                    state: State::Unknown("not reported".to_string()),
-                    vendor_state: None,
-                    started: None,
-                    ended: None,
-                    progress: None,
-                    message: job.retention.map(|r| {
-                        format!(
-                            "keeps copies {r} {}",
-                            job.retention_unit.as_deref().unwrap_or("days")
-                        )
-                    }),
-                    raw: raw(&job),
-                })
+                Ok(normalize::vspc(&self.system, &job))
             })
             .boxed()
     }
@@ -231,30 +156,7 @@ impl JobSource for BluexpBackupSource {
         stream::once(request)
             .map_ok(|jobs| stream::iter(jobs.into_iter().map(Ok)))
             .try_flatten()
-            .map_ok(move |job| {
-                let restore = job.data.as_ref().and_then(|d| d.restore.as_ref());
-                let started = job
-                    .time
-                    .and_then(|ms| Utc.timestamp_millis_opt(ms as i64).single());
-                Job {
-                    system: self.system.clone(),
-                    vendor: Vendor::BluexpBackup,
-                    id: job.id.clone().unwrap_or_default(),
-                    kind: restore
-                        .and_then(|r| r.type_.as_ref())
-                        .map(|t| format!("{t} restore")),
-                    state: job
-                        .status
-                        .as_deref()
-                        .map_or(State::Unknown(String::new()), State::from_bluexp),
-                    vendor_state: job.status.clone(),
-                    started,
-                    ended: None,
-                    progress: None,
-                    message: non_empty(job.error.as_ref()),
-                    raw: raw(&job),
-                }
-            })
+            .map_ok(move |job| normalize::bluexp_backup(&self.system, &job))
             .boxed()
     }
 }
@@ -265,15 +167,6 @@ pub struct OntapSource {
     pub system: String,
     /// The client.
     pub client: ontap_client::Client,
-}
-
-/// A percentage in an ONTAP message ("Running: 40% complete").
-fn percent(message: &str) -> Option<f64> {
-    let end = message.find('%')?;
-    let start = message[..end]
-        .rfind(|c: char| !c.is_ascii_digit() && c != '.')
-        .map_or(0, |i| i + 1);
-    message[start..end].parse().ok()
 }
 
 impl JobSource for OntapSource {
@@ -288,33 +181,8 @@ impl JobSource for OntapSource {
             .get_cluster_jobs_stream(|request| request.fields(["*"]).max_records(1000))
             .map(move |item| {
                 let job = item.map_err(|e| error(&self.system, e))?;
-                let vendor_state = job.state.as_ref().map(|s| s.as_str().to_string());
-                let started: Option<DateTime<Utc>> = job.start_time;
-                Ok(Job {
-                    system: self.system.clone(),
-                    vendor: Vendor::Ontap,
-                    id: job.uuid.map(|u| u.to_string()).unwrap_or_default(),
-                    kind: job.description.clone(),
-                    state: vendor_state
-                        .as_deref()
-                        .map_or(State::Unknown(String::new()), State::from_ontap),
-                    vendor_state,
-                    started,
-                    ended: job.end_time,
-                    progress: job.message.as_deref().and_then(percent),
-                    message: job.message.clone(),
-                    raw: raw(&job),
-                })
+                Ok(normalize::ontap(&self.system, &job))
             })
             .boxed()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn percentages_in_messages() {
-        assert_eq!(super::percent("Running: 40% complete"), Some(40.0));
-        assert_eq!(super::percent("Complete: Successful"), None);
     }
 }

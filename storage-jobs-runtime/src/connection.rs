@@ -36,6 +36,7 @@ pub struct ConnectionSettings {
     accept_invalid_certificates: bool,
     user_agent: Option<String>,
     max_response_bytes: usize,
+    paging: crate::paginate::Limits,
 }
 
 /// The default cap on a response body: far above any page of jobs, far below what would
@@ -51,6 +52,7 @@ impl Default for ConnectionSettings {
             accept_invalid_certificates: false,
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            paging: crate::paginate::Limits::DEFAULT,
         }
     }
 }
@@ -117,6 +119,25 @@ impl ConnectionSettings {
         self.max_response_bytes
     }
 
+    /// The most pages one listing (a `_stream` method) fetches before it ends with an error;
+    /// 10,000 by default.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.paging.max_pages = pages;
+        self
+    }
+
+    /// The most items one listing yields before it ends with an error; 10,000,000 by default.
+    pub fn max_items(mut self, items: u64) -> Self {
+        self.paging.max_items = items;
+        self
+    }
+
+    /// The ceilings on one listing: [`max_pages`](Self::max_pages) and
+    /// [`max_items`](Self::max_items).
+    pub fn paging_limits(&self) -> crate::paginate::Limits {
+        self.paging
+    }
+
     /// Whether [`danger_accept_invalid_certificates`](Self::danger_accept_invalid_certificates) was chosen.
     pub fn accepts_invalid_certificates(&self) -> bool {
         self.accept_invalid_certificates
@@ -155,13 +176,34 @@ impl ConnectionSettings {
     }
 }
 
-/// Checks that `url` is an absolute http or https URL, and returns it without a trailing slash.
+/// `url` with any user name and password before the host replaced, for messages: whatever is
+/// wrong with a URL, its password is not printed.
+pub fn redact_userinfo(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}<redacted>{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
+/// Checks that `url` is an absolute http or https URL without user name or password (reqwest
+/// would send them as Basic credentials beside the client's own), and returns it without a
+/// trailing slash.
 pub fn base_url(url: &str) -> Result<String, ConfigError> {
     let invalid = |reason: &str| ConfigError::BaseUrl {
-        url: url.to_string(),
+        url: redact_userinfo(url),
         reason: reason.to_string(),
     };
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "a base url carries no user name or password; give credentials separately",
+        ));
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
@@ -186,6 +228,31 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "root certificate: no PEM certificate block found"
+        );
+    }
+
+    #[test]
+    fn user_names_and_passwords_in_base_urls_are_refused_and_never_printed() {
+        for url in [
+            "https://admin:hunter2@cluster.example.com/api",
+            "https://admin:hunter2@cluster.example.com:99999/api",
+            "https://admin:hunter2@/api",
+            "ftp://admin:hunter2@cluster.example.com",
+            "https://:hunter2@cluster.example.com",
+        ] {
+            let error = base_url(url).unwrap_err().to_string();
+            assert!(!error.contains("hunter2"), "{error}");
+            assert!(error.contains("<redacted>@"), "{error}");
+        }
+        assert!(
+            base_url("https://monitor@cluster.example.com")
+                .unwrap_err()
+                .to_string()
+                .contains("no user name or password")
+        );
+        assert_eq!(
+            redact_userinfo("https://cluster.example.com/a@b"),
+            "https://cluster.example.com/a@b"
         );
     }
 

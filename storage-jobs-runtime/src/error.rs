@@ -148,17 +148,7 @@ impl<E: VendorError> fmt::Display for Error<E> {
                 f,
                 "{status}: the response did not decode as the spec says: {message}"
             ),
-            Error::Transport(error) => {
-                // reqwest's own message is generic ("error sending request"); the reason
-                // (refused, timed out, certificate not trusted) is further down the chain.
-                write!(f, "transport: {error}")?;
-                let mut source = std::error::Error::source(error);
-                while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
-            }
+            Error::Transport(error) => write!(f, "transport: {}", cause_chain(error)),
             Error::Request(message) => write!(f, "request: {message}"),
             Error::Pagination(message) => write!(f, "pagination: {message}"),
         }
@@ -277,6 +267,24 @@ impl fmt::Debug for RawBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "RawBody({} bytes: {:?})", self.0.len(), self.excerpt())
     }
+}
+
+/// An error and every cause under it, `: `-separated, printable. reqwest's own message is
+/// generic ("error sending request"); the reason (refused, timed out, certificate not
+/// trusted) is further down the chain, and a user needs it to know what to do.
+pub fn cause_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // Some errors repeat their cause in their own message.
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    printable(&text)
 }
 
 /// `text` with control characters (escape sequences, bidirectional overrides) escaped.

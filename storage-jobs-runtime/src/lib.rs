@@ -21,7 +21,7 @@ pub use connection::{
     ConfigError, ConnectionSettings, DEFAULT_MAX_RESPONSE_BYTES, base_url as check_base_url,
 };
 pub use credentials::Credential;
-pub use error::{Error, Headers, RawBody, VendorError, failure, printable};
+pub use error::{Error, Headers, RawBody, VendorError, cause_chain, failure, printable};
 pub use secret::Secret;
 pub use session::{Csrf, Rules, Session};
 

@@ -4,7 +4,10 @@
 //! The three styles of the specs share one loop ([`pages`]); each style only says how the
 //! next cursor follows from a page (`offset + items`, the page token, the next link).
 
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
 use std::future::Future;
+use std::hash::{BuildHasher, Hash};
 
 use futures::future::{Either, ready};
 use futures::stream::{self, Stream, TryStreamExt};
@@ -19,45 +22,154 @@ pub struct Page<T, C> {
     pub next: Option<C>,
 }
 
+/// Ceilings on one listing, so that no server can keep a client fetching (and a caller
+/// collecting) forever: a listing that would pass either ends with an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most pages one listing fetches.
+    pub max_pages: u64,
+    /// The most items one listing yields.
+    pub max_items: u64,
+}
+
+impl Limits {
+    /// 10,000 pages and 10,000,000 items: a million jobs in pages of a hundred, ten million
+    /// in pages of a thousand.
+    pub const DEFAULT: Limits = Limits {
+        max_pages: 10_000,
+        max_items: 10_000_000,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// A page cursor as messages name it.
+pub trait Cursor: Clone + Eq + Hash {
+    /// A short description for an error message.
+    fn describe(&self) -> String;
+}
+
+impl Cursor for u64 {
+    fn describe(&self) -> String {
+        format!("offset {self}")
+    }
+}
+
+impl Cursor for Option<String> {
+    fn describe(&self) -> String {
+        match self {
+            None => "the first page".to_string(),
+            Some(text) => {
+                let short: String = text.chars().take(120).collect();
+                let ellipsis = if short.len() < text.len() { "..." } else { "" };
+                format!("`{}{ellipsis}`", short.escape_debug())
+            }
+        }
+    }
+}
+
 enum State<C, E> {
-    Fetch(C),
+    Fetch(Progress<C>),
     Fail(Error<E>),
     Done,
 }
 
+/// What a listing has fetched so far: hashes of the cursors it followed (not the cursors, so
+/// memory stays small whatever a server sends), and counts against the limits.
+struct Progress<C> {
+    cursor: C,
+    seen: HashSet<u64>,
+    hasher: RandomState,
+    pages: u64,
+    items: u64,
+    limits: Limits,
+}
+
+impl<C: Cursor> Progress<C> {
+    /// What follows a fetched page of `count` items whose next cursor is `next`.
+    fn after<E>(mut self, count: usize, next: Option<C>) -> State<C, E> {
+        self.pages += 1;
+        self.items = self.items.saturating_add(count as u64);
+        tracing::debug!(
+            pages = self.pages,
+            items = self.items,
+            last = next.is_none(),
+            "page received"
+        );
+        let Some(next) = next else {
+            return State::Done;
+        };
+        if !self.seen.insert(self.hasher.hash_one(&next)) {
+            return State::Fail(Error::Pagination(format!(
+                "the server sent {} again after {} pages: the listing goes round in a cycle",
+                next.describe(),
+                self.pages
+            )));
+        }
+        if self.pages >= self.limits.max_pages {
+            return State::Fail(Error::Pagination(format!(
+                "the listing has more than {} pages, the limit (`ConnectionSettings::max_pages`)",
+                self.limits.max_pages
+            )));
+        }
+        self.cursor = next;
+        State::Fetch(self)
+    }
+}
+
 /// The loop every style shares. It stops after a page without a next cursor and at an empty
-/// page (a server that keeps answering empty pages would otherwise be polled forever), and
-/// yields an error when a server hands out the same cursor twice in a row.
+/// page (a server that keeps answering empty pages would otherwise be polled forever); it
+/// yields an error, after the items it has, when a server hands out a cursor it handed out
+/// before on this listing (a cycle of any length), or when the listing passes its [`Limits`].
+/// It holds one page at a time.
 pub fn pages<'a, T, E, C, F, Fut>(
     first: C,
+    limits: Limits,
     mut fetch: F,
 ) -> impl Stream<Item = Result<T, Error<E>>> + 'a
 where
     T: 'a,
     E: 'a,
-    C: PartialEq + Clone + 'a,
+    C: Cursor + 'a,
     F: FnMut(C) -> Fut + 'a,
     Fut: Future<Output = Result<Page<T, C>, Error<E>>> + 'a,
 {
-    stream::unfold(State::Fetch(first), move |state| {
+    let hasher = RandomState::new();
+    let seen = HashSet::from([hasher.hash_one(&first)]);
+    let progress = Progress {
+        cursor: first,
+        seen,
+        hasher,
+        pages: 0,
+        items: 0,
+        limits,
+    };
+    stream::unfold(State::Fetch(progress), move |state| {
         let request = match &state {
-            State::Fetch(cursor) => Some(fetch(cursor.clone())),
+            State::Fetch(progress) => Some(fetch(progress.cursor.clone())),
             State::Fail(_) | State::Done => None,
         };
         async move {
             match (state, request) {
-                (State::Fetch(cursor), Some(request)) => match request.await {
+                (State::Fetch(progress), Some(request)) => match request.await {
                     Err(error) => Some((Err(error), State::Done)),
                     Ok(page) if page.items.is_empty() => None,
-                    Ok(page) => {
-                        let next = match page.next {
-                            None => State::Done,
-                            Some(next) if next == cursor => State::Fail(Error::Pagination(
-                                "the server returned the same page cursor twice in a row".into(),
-                            )),
-                            Some(next) => State::Fetch(next),
-                        };
-                        Some((Ok(page.items), next))
+                    Ok(mut page) => {
+                        let room = progress.limits.max_items.saturating_sub(progress.items);
+                        if page.items.len() as u64 > room {
+                            page.items.truncate(room as usize);
+                            let error = Error::Pagination(format!(
+                                "the listing has more than {} items, the limit (`ConnectionSettings::max_items`)",
+                                progress.limits.max_items
+                            ));
+                            return Some((Ok(page.items), State::Fail(error)));
+                        }
+                        let count = page.items.len();
+                        Some((Ok(page.items), progress.after(count, page.next)))
                     }
                 },
                 (State::Fail(error), _) => Some((Err(error), State::Done)),
@@ -71,19 +183,42 @@ where
 
 /// `limit`/`offset` paging (VSPC): the next offset is this offset plus the items received,
 /// which stays right whatever page size the caller or the server chose; the stream stops once
-/// `total` (when the server reports it) is reached.
-pub fn by_offset<'a, T, E, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error<E>>> + 'a
+/// `total` (when the server reports it) is reached. A page that repeats the one before (a
+/// server that ignores `offset`) ends the stream with an error: offsets alone never repeat.
+pub fn by_offset<'a, T, E, F, Fut>(
+    limits: Limits,
+    mut fetch: F,
+) -> impl Stream<Item = Result<T, Error<E>>> + 'a
 where
-    T: 'a,
+    T: PartialEq + Clone + 'a,
     E: 'a,
     F: FnMut(u64) -> Fut + 'a,
     Fut: Future<Output = Result<(Vec<T>, Option<u64>), Error<E>>> + 'a,
 {
-    pages(0u64, move |offset| {
+    // The first and last item and the length of the page before: enough to recognize a
+    // repeated page without keeping it.
+    let previous = std::sync::Arc::new(std::sync::Mutex::new(None::<(u64, T, T, usize)>));
+    pages(0u64, limits, move |offset| {
         let request = fetch(offset);
+        let previous = previous.clone();
         async move {
             let (items, total) = request.await?;
-            let after = offset + items.len() as u64;
+            if let (Some(first), Some(last)) = (items.first(), items.last()) {
+                let mut previous = previous
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if let Some((before, first_before, last_before, count)) = previous.as_ref()
+                    && *count == items.len()
+                    && first_before == first
+                    && last_before == last
+                {
+                    return Err(Error::Pagination(format!(
+                        "the server answered offset {offset} with the same page as offset {before}: the listing does not advance (does the server ignore `offset`?)"
+                    )));
+                }
+                *previous = Some((offset, first.clone(), last.clone(), items.len()));
+            }
+            let after = offset.saturating_add(items.len() as u64);
             let next = match total {
                 Some(total) if after >= total => None,
                 _ => Some(after),
@@ -95,14 +230,17 @@ where
 
 /// Page-token paging (VSP One Object, token in the request body): the first request has no
 /// token; an absent or empty token in a response ends the stream.
-pub fn by_token<'a, T, E, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error<E>>> + 'a
+pub fn by_token<'a, T, E, F, Fut>(
+    limits: Limits,
+    mut fetch: F,
+) -> impl Stream<Item = Result<T, Error<E>>> + 'a
 where
     T: 'a,
     E: 'a,
     F: FnMut(Option<String>) -> Fut + 'a,
     Fut: Future<Output = Result<(Vec<T>, Option<String>), Error<E>>> + 'a,
 {
-    pages(None::<String>, move |token| {
+    pages(None::<String>, limits, move |token| {
         let request = fetch(token);
         async move {
             let (items, next) = request.await?;
@@ -115,6 +253,7 @@ where
 /// Next-link paging (ONTAP `_links.next.href`): the first page comes from `first`, each later
 /// one from following the link with `follow`; no link ends the stream.
 pub fn by_next_link<'a, T, E, First, FirstFut, Follow, FollowFut>(
+    limits: Limits,
     first: First,
     mut follow: Follow,
 ) -> impl Stream<Item = Result<T, Error<E>>> + 'a
@@ -127,7 +266,7 @@ where
     FollowFut: Future<Output = Result<(Vec<T>, Option<String>), Error<E>>> + 'a,
 {
     let mut first = Some(first);
-    pages(None::<String>, move |link| {
+    pages(None::<String>, limits, move |link| {
         // `Either` rather than a boxed future, so the stream is `Send` whenever the caller's
         // futures are.
         let request = match (link, first.take()) {
@@ -172,7 +311,7 @@ mod tests {
     #[test]
     fn offset_paging_follows_received_counts_and_stops_at_total() {
         let calls = RefCell::new(Vec::new());
-        let stream = by_offset(|offset| {
+        let stream = by_offset(Limits::DEFAULT, |offset| {
             calls.borrow_mut().push(offset);
             async move {
                 let items: Vec<u64> = (offset..(offset + 3).min(7)).collect();
@@ -185,7 +324,7 @@ mod tests {
 
     #[test]
     fn offset_paging_without_total_stops_at_an_empty_page() {
-        let stream = by_offset(|offset| async move {
+        let stream = by_offset(Limits::DEFAULT, |offset| async move {
             Ok::<_, Error<Never>>(((offset..(offset + 2).min(5)).collect::<Vec<u64>>(), None))
         });
         assert_eq!(collect(stream), (vec![0, 1, 2, 3, 4], None));
@@ -194,7 +333,7 @@ mod tests {
     #[test]
     fn token_paging_ends_on_an_absent_or_empty_token() {
         for last in [None, Some(String::new())] {
-            let stream = by_token(|token| {
+            let stream = by_token(Limits::DEFAULT, |token| {
                 let last = last.clone();
                 async move {
                     Ok::<_, Error<Never>>(match token.as_deref() {
@@ -210,16 +349,88 @@ mod tests {
 
     #[test]
     fn a_repeated_token_is_an_error_after_its_items() {
-        let stream =
-            by_token(|_| async { Ok::<_, Error<Never>>((vec![1], Some("same".to_string()))) });
+        let stream = by_token(Limits::DEFAULT, |_| async {
+            Ok::<_, Error<Never>>((vec![1], Some("same".to_string())))
+        });
         let (items, error) = collect(stream);
         assert_eq!(items, vec![1, 1]);
-        assert!(error.unwrap().contains("same page cursor twice"));
+        let error = error.unwrap();
+        assert!(error.contains("`same` again after 2 pages"), "{error}");
+    }
+
+    /// Cycles of every length end the listing once, with the cursor named; nothing is
+    /// fetched twice.
+    #[test]
+    fn cycles_of_any_length_end_the_listing() {
+        for length in [2usize, 3, 7, 1000] {
+            let calls = RefCell::new(0usize);
+            let stream = by_next_link(
+                Limits::DEFAULT,
+                || async { Ok::<_, Error<Never>>((vec![0], Some("/jobs?page=0".to_string()))) },
+                |link| {
+                    *calls.borrow_mut() += 1;
+                    let page: usize = link.rsplit('=').next().unwrap().parse().unwrap();
+                    let next = format!("/jobs?page={}", (page + 1) % length);
+                    async move { Ok((vec![page + 1], Some(next))) }
+                },
+            );
+            let (items, error) = collect(stream);
+            assert_eq!(items.len(), length + 1, "cycle of {length}");
+            assert_eq!(*calls.borrow(), length);
+            let error = error.unwrap();
+            assert!(
+                error.contains("`/jobs?page=0` again") && error.contains("cycle"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_page_and_item_limits_end_a_listing_that_never_ends() {
+        let limits = Limits {
+            max_pages: 50,
+            max_items: 1_000_000,
+        };
+        let stream = by_token(limits, |token| async move {
+            let page = token.map_or(0, |t| t.parse::<u64>().unwrap());
+            Ok::<_, Error<Never>>((vec![page], Some((page + 1).to_string())))
+        });
+        let (items, error) = collect(stream);
+        assert_eq!(items.len(), 50);
+        assert!(error.unwrap().contains("more than 50 pages"));
+
+        let limits = Limits {
+            max_pages: 1_000,
+            max_items: 25,
+        };
+        let stream = by_offset(limits, |offset| async move {
+            Ok::<_, Error<Never>>(((offset..offset + 10).collect::<Vec<u64>>(), None))
+        });
+        let (items, error) = collect(stream);
+        assert_eq!(items, (0..25).collect::<Vec<u64>>());
+        assert!(error.unwrap().contains("more than 25 items"));
+    }
+
+    #[test]
+    fn a_server_that_ignores_the_offset_ends_the_listing() {
+        let calls = RefCell::new(0);
+        let stream = by_offset(Limits::DEFAULT, |_| {
+            *calls.borrow_mut() += 1;
+            async { Ok::<_, Error<Never>>(((0..5).collect::<Vec<u64>>(), Some(1_000_000))) }
+        });
+        let (items, error) = collect(stream);
+        assert_eq!(items, (0..5).collect::<Vec<u64>>());
+        assert_eq!(*calls.borrow(), 2);
+        let error = error.unwrap();
+        assert!(
+            error.contains("offset 5 with the same page as offset 0"),
+            "{error}"
+        );
     }
 
     #[test]
     fn errors_are_items_and_end_the_stream() {
-        let stream = by_token(|token| async move {
+        let stream = by_token(Limits::DEFAULT, |token| async move {
             match token {
                 None => Ok((vec![1], Some("next".to_string()))),
                 Some(_) => Err(Error::<Never>::Request("boom".into())),
@@ -235,6 +446,7 @@ mod tests {
     fn next_links_are_followed_until_absent() {
         let followed = RefCell::new(Vec::new());
         let stream = by_next_link(
+            Limits::DEFAULT,
             || async { Ok::<_, Error<Never>>((vec![1, 2], Some("/api/next?page=2".to_string()))) },
             |link| {
                 followed.borrow_mut().push(link.clone());
@@ -257,7 +469,7 @@ mod tests {
     #[test]
     fn nothing_is_fetched_before_the_stream_is_polled() {
         let calls = RefCell::new(0);
-        let stream = by_offset(|_| {
+        let stream = by_offset(Limits::DEFAULT, |_| {
             *calls.borrow_mut() += 1;
             async { Ok::<_, Error<Never>>((Vec::<u8>::new(), None)) }
         });

@@ -52,6 +52,7 @@ pub struct Session {
     rules: Rules,
     jar: Arc<tokio::sync::Mutex<Jar>>,
     max_response_bytes: usize,
+    paging: crate::paginate::Limits,
 }
 
 /// Marks a response whose body was over the limit and was dropped; the `post` hook turns it
@@ -70,13 +71,20 @@ impl Session {
             rules,
             jar: Arc::default(),
             max_response_bytes: crate::connection::DEFAULT_MAX_RESPONSE_BYTES,
+            paging: crate::paginate::Limits::DEFAULT,
         }
     }
 
-    /// Takes the response body cap from `settings`.
+    /// Takes the response body cap and the paging limits from `settings`.
     pub fn with_settings(mut self, settings: &crate::ConnectionSettings) -> Self {
         self.max_response_bytes = settings.response_limit();
+        self.paging = settings.paging_limits();
         self
+    }
+
+    /// The ceilings on one listing, which the generated `_stream` methods pass on.
+    pub fn paging_limits(&self) -> crate::paginate::Limits {
+        self.paging
     }
 
     /// Reads the body of `response` up to the cap, so no response can fill memory; a longer
@@ -199,6 +207,47 @@ impl Session {
         request: Request,
         operation: &str,
     ) -> reqwest::Result<Response> {
+        use tracing::Instrument;
+        // The path only: a query can carry filters a user would rather not log, and headers
+        // carry credentials.
+        let span = tracing::debug_span!(
+            "request",
+            operation,
+            method = %request.method(),
+            path = %request.url().path(),
+        );
+        let started = std::time::Instant::now();
+        let result = self
+            .execute_inner(http, base_url, request, operation)
+            .instrument(span.clone())
+            .await;
+        let _entered = span.enter();
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(response) => {
+                tracing::debug!(status = response.status().as_u16(), elapsed_ms, "answered")
+            }
+            // reqwest's own message names the URL; its causes do not.
+            Err(error) => tracing::debug!(
+                timeout = error.is_timeout(),
+                connect = error.is_connect(),
+                cause = %std::error::Error::source(error)
+                    .map(crate::error::cause_chain)
+                    .unwrap_or_default(),
+                elapsed_ms,
+                "failed"
+            ),
+        }
+        result
+    }
+
+    async fn execute_inner(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        request: Request,
+        operation: &str,
+    ) -> reqwest::Result<Response> {
         let Some(csrf) = self.rules.csrf else {
             return self.capped(http.execute(request).await?).await;
         };
@@ -262,10 +311,12 @@ impl Session {
         }
         jar.apply(request.headers_mut())
             .map_err(|_| "csrf: a stored cookie cannot be sent".to_string())?;
-        let response = http
-            .execute(request)
-            .await
-            .map_err(|e| format!("csrf token: {}", e.without_url()))?;
+        let response = http.execute(request).await.map_err(|e| {
+            format!(
+                "csrf token: {}",
+                crate::error::cause_chain(&e.without_url())
+            )
+        })?;
         if !response.status().is_success() {
             return Err(format!(
                 "csrf token: GET {} answered {}",

@@ -12,9 +12,14 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Seconds each system may take to list its jobs (default 60).
+    /// Seconds each system may take to list its jobs, and each request (default 60).
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+    /// The memory all systems' answers and jobs may take together, in MiB (default 1024):
+    /// each system gets an equal share for its response bodies and the jobs it lists, so any
+    /// number of misbehaving systems cannot take more.
+    #[serde(default = "default_memory_limit")]
+    pub memory_limit_mib: u64,
     /// The systems, in the order they are shown.
     #[serde(default, rename = "system")]
     pub systems: Vec<SystemConfig>,
@@ -22,6 +27,55 @@ pub struct Config {
 
 fn default_timeout() -> u64 {
     60
+}
+
+fn default_memory_limit() -> u64 {
+    1024
+}
+
+/// A TOML error as `path:line:col: message`, without the line it quotes: that line may hold a
+/// secret written where it does not belong, and so may a quoted value in the message.
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> anyhow::Error {
+    let place = error
+        .span()
+        .map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(":{line}:{column}")
+        })
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "{}{place}: {}",
+        path.display(),
+        redact_quoted(error.message().trim_end())
+    )
+}
+
+/// Every double-quoted string in `message` replaced by `"…"`.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    let mut escaped = false;
+    for c in message.chars() {
+        if inside {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                inside = false;
+                out.push_str("…\"");
+            }
+            continue;
+        }
+        out.push(c);
+        inside = c == '"';
+    }
+    if inside {
+        out.push('…');
+    }
+    out
 }
 
 /// One system.
@@ -101,10 +155,10 @@ pub struct Tls {
 impl Config {
     /// Reads and checks the file; errors name the file and, from the TOML parser, the line.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the configuration {}", path.display()))?;
-        let config: Config = toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
+        let text = crate::files::read_text(path, crate::files::CONFIG_LIMIT)
+            .map_err(anyhow::Error::msg)
+            .context("reading the configuration")?;
+        let config: Config = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         let mut names = std::collections::BTreeSet::new();
         for system in &config.systems {
             if !names.insert(system.name.as_str()) {
@@ -124,6 +178,12 @@ impl Config {
                     kinds.join(", ")
                 );
             }
+        }
+        if config.memory_limit_mib == 0 || config.timeout_seconds == 0 {
+            bail!(
+                "{}: `memory_limit_mib` and `timeout_seconds` must be above 0",
+                path.display()
+            );
         }
         if config.systems.is_empty() {
             bail!("{}: no [[system]] is configured", path.display());
@@ -159,11 +219,44 @@ impl Source {
                 "`{field}` is written in the file; secrets must come from {{ env = \"NAME\" }} or {{ file = \"PATH\" }}"
             )),
             Source::Inline(value) => Ok(value.clone()),
-            Source::Env { env } => std::env::var(env)
-                .map_err(|_| format!("`{field}`: environment variable {env} is not set")),
-            Source::File { file } => std::fs::read_to_string(file)
+            Source::Env { env } => match std::env::var(env) {
+                Ok(value) if secret && value.trim().is_empty() => {
+                    Err(format!("`{field}`: environment variable {env} is empty"))
+                }
+                Ok(value) => Ok(value),
+                Err(_) => Err(format!(
+                    "`{field}`: environment variable {env} is not set (or not UTF-8)"
+                )),
+            },
+            Source::File { file } if secret => {
+                crate::files::read_secret(file).map_err(|e| format!("`{field}`: {e}"))
+            }
+            Source::File { file } => crate::files::read_text(file, crate::files::SECRET_LIMIT)
                 .map(|text| text.trim().to_string())
-                .map_err(|e| format!("`{field}`: reading {}: {e}", file.display())),
+                .map_err(|e| format!("`{field}`: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_errors_are_located_and_quote_no_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        for text in [
+            "[[system]]\nname = \"a\"\npassword = \"hunter2\" oops\n",
+            "[[system]]\nname = \"a\"\nkind = \"ontap\"\nurl = \"https://h\"\ncredentials = { password = 1, username = \"hunter2\" }\n",
+            "timeout_seconds = \"hunter2\"\n",
+            "[[system]]\nname = \"hunter2\nkind = 1\n",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let error = format!("{:#}", Config::load(&path).unwrap_err());
+            assert!(!error.contains("hunter2"), "{error}");
+            assert!(error.contains("config.toml:"), "{error}");
+        }
+        assert_eq!(redact_quoted(r#"a "b\"c" d "e"#), r#"a "…" d "…"#);
     }
 }

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod files;
 mod query;
 mod systems;
 mod view;
@@ -35,13 +36,18 @@ const EXIT_CODES: &str = "Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log what happens to stderr: -v for each system and request, -vv for everything.
+    /// `RUST_LOG` (for example `storage_jobs_runtime=debug`) overrides it.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List the jobs of every configured system once.
     List(Selection),
-    /// Refresh the list in place and report state changes as they happen.
+    /// Refresh the list in place and report state changes (and systems that stop or start
+    /// answering) as they happen; the exit code is the worst of all refreshes.
     Watch {
         #[command(flatten)]
         selection: Selection,
@@ -96,7 +102,8 @@ struct Selection {
     output: Format,
 }
 
-/// RFC 3339, or an age before now (`30m`, `12h`, `7d`, `90s`).
+/// RFC 3339, or an age before now (`30m`, `12h`, `7d`, `90s`); an age too large for the
+/// calendar is an error, not a crash.
 fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         return Ok(time.with_timezone(&Utc));
@@ -105,17 +112,22 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
         text.find(|c: char| !c.is_ascii_digit())
             .unwrap_or(text.len()),
     );
+    let shown = storage_jobs_runtime::printable(text);
     let number: i64 = number
         .parse()
-        .map_err(|_| format!("`{text}` is neither RFC 3339 nor an age such as 30m, 12h or 7d"))?;
-    let seconds = match unit {
-        "s" => number,
-        "m" => number * 60,
-        "h" => number * 3600,
-        "d" => number * 86_400,
-        _ => return Err(format!("`{text}`: the unit of an age is s, m, h or d")),
+        .map_err(|_| format!("`{shown}` is neither RFC 3339 nor an age such as 30m, 12h or 7d"))?;
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("`{shown}`: the unit of an age is s, m, h or d")),
     };
-    Ok(Utc::now() - chrono::Duration::seconds(seconds))
+    number
+        .checked_mul(scale)
+        .and_then(chrono::TimeDelta::try_seconds)
+        .and_then(|age| Utc::now().checked_sub_signed(age))
+        .ok_or_else(|| format!("`{shown}`: that age reaches before any date this tool can show"))
 }
 
 impl Selection {
@@ -150,12 +162,34 @@ impl Selection {
                 bail!("{}: no system is named `{name}`", path.display());
             }
         }
-        Ok(systems::prepare(&config.systems, config.timeout_seconds))
+        let budget = systems::Budget::new(
+            config.memory_limit_mib,
+            config.systems.len(),
+            config.timeout_seconds,
+        );
+        Ok(systems::prepare(&config.systems, budget))
     }
+}
+
+/// Logs go to stderr, never with credentials (the runtime logs no headers and no queries) and
+/// with server text escaped.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "warn,storage_jobs=debug,storage_jobs_runtime=debug,jobs=debug",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.verbose);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -165,11 +199,34 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`storage-jobs list | head`): nothing more to say to anyone.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Messages can carry server text (a vendor's error message, a job id).
+            eprintln!(
+                "error: {}",
+                storage_jobs_runtime::printable(&format!("{error:#}"))
+            );
             ExitCode::from(1)
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A reason for stderr, with control characters escaped: a server can send any text.
+fn reason_line(system: &str, reason: &str) -> String {
+    format!(
+        "{}: {}",
+        storage_jobs_runtime::printable(system),
+        storage_jobs_runtime::printable(reason)
+    )
 }
 
 async fn run(cli: Cli) -> Result<u8> {
@@ -250,18 +307,26 @@ fn show(selection: &Selection, outcomes: &[Outcome]) -> std::io::Result<u8> {
     stdout.flush()?;
     drop(stdout);
     for (system, _, reason) in &errors {
-        eprintln!("{system}: {reason}");
+        eprintln!("{}", reason_line(system, reason));
     }
-    Ok(if !errors.is_empty() {
+    Ok(exit_code(&jobs, &errors))
+}
+
+/// 4 when a system could not be listed, else 3 when a listed job failed, else 0.
+fn exit_code(jobs: &[&Job], errors: &[(&str, String, &str)]) -> u8 {
+    if !errors.is_empty() {
         4
     } else if jobs.iter().any(|job| job.state == State::Failed) {
         3
     } else {
         0
-    })
+    }
 }
 
-/// Re-lists every `interval`; prints the table (on a terminal, in place) and each state change.
+/// Re-lists every `interval`; prints the table (on a terminal, in place) and each change: a
+/// job's new state, and a system that can no longer be listed (its jobs are then kept as they
+/// were, not reported gone) or can be again. Ctrl-C stops it in any phase. The exit code is
+/// the worst of every round (see the exit codes).
 async fn watch(
     selection: &Selection,
     systems: &[Prepared],
@@ -270,14 +335,31 @@ async fn watch(
 ) -> Result<u8> {
     let filter = selection.filter();
     let terminal = std::io::stdout().is_terminal();
+    // One Ctrl-C future for the whole watch: once its handler is installed, a Ctrl-C during a
+    // refresh is remembered until it is looked at.
+    let mut interrupted = std::pin::pin!(tokio::signal::ctrl_c());
     let mut previous: Option<BTreeMap<(String, String), State>> = None;
+    let mut failing: BTreeMap<String, String> = BTreeMap::new();
     let mut changes: Vec<String> = Vec::new();
     let mut code = 0;
     let mut round = 0;
     loop {
         round += 1;
-        let outcomes = query_with_progress(systems).await;
-        let now: BTreeMap<(String, String), State> = outcomes
+        let outcomes = tokio::select! {
+            outcomes = query_with_progress(systems) => outcomes,
+            _ = &mut interrupted => {
+                if std::io::stderr().is_terminal() {
+                    eprint!("\r\x1b[2K");
+                }
+                return Ok(code);
+            }
+        };
+        let now_failing: BTreeMap<String, String> = outcomes
+            .iter()
+            .filter(|o| filter.keeps_system(&o.system))
+            .filter_map(|o| Some((o.system.clone(), o.result.as_ref().err()?.clone())))
+            .collect();
+        let mut now: BTreeMap<(String, String), State> = outcomes
             .iter()
             .filter_map(|o| o.result.as_ref().ok())
             .flatten()
@@ -285,46 +367,92 @@ async fn watch(
             .map(|job| ((job.system.clone(), job.id.clone()), job.state.clone()))
             .collect();
         let stamp = Utc::now().format("%H:%M:%S");
+        let text = storage_jobs_runtime::printable;
         if let Some(previous) = &previous {
-            for (key, state) in &now {
-                match previous.get(key) {
-                    None => changes.push(format!("{stamp} {} {}: new, {state}", key.0, key.1)),
-                    Some(old) if old != state => {
-                        changes.push(format!("{stamp} {} {}: {old} -> {state}", key.0, key.1))
-                    }
+            // A system that could not be listed keeps its jobs as they were.
+            for (key, state) in previous {
+                if now_failing.contains_key(&key.0) {
+                    now.insert(key.clone(), state.clone());
+                }
+            }
+            for (system, reason) in &now_failing {
+                if failing.get(system) != Some(reason) {
+                    changes.push(format!("{stamp} {}", reason_line(system, reason)));
+                }
+            }
+            for system in failing.keys().filter(|s| !now_failing.contains_key(*s)) {
+                changes.push(format!("{stamp} {}: listed again", text(system)));
+            }
+            for ((system, id), state) in &now {
+                match previous.get(&(system.clone(), id.clone())) {
+                    None => changes.push(format!(
+                        "{stamp} {} {}: new, {}",
+                        text(system),
+                        text(id),
+                        text(&state.to_string())
+                    )),
+                    Some(old) if old != state => changes.push(format!(
+                        "{stamp} {} {}: {} -> {}",
+                        text(system),
+                        text(id),
+                        text(&old.to_string()),
+                        text(&state.to_string())
+                    )),
                     _ => {}
                 }
             }
-            for key in previous.keys().filter(|key| !now.contains_key(*key)) {
-                changes.push(format!("{stamp} {} {}: no longer listed", key.0, key.1));
+            for (system, id) in previous.keys().filter(|key| !now.contains_key(*key)) {
+                changes.push(format!(
+                    "{stamp} {} {}: no longer listed",
+                    text(system),
+                    text(id)
+                ));
             }
         }
-        if terminal {
-            print!("\x1b[H\x1b[2J");
-            code = show(selection, &outcomes)?;
+        let mut stdout = std::io::stdout().lock();
+        let round_code = if terminal {
+            write!(stdout, "\x1b[H\x1b[2J")?;
+            drop(stdout);
+            let round_code = show(selection, &outcomes)?;
+            let mut stdout = std::io::stdout().lock();
             let recent = changes.len().saturating_sub(20);
-            println!(
+            writeln!(
+                stdout,
                 "\nstate changes (refreshing every {} s, Ctrl-C stops):",
                 interval.as_secs()
-            );
+            )?;
             for change in &changes[recent..] {
-                println!("  {change}");
+                writeln!(stdout, "  {change}")?;
             }
+            stdout.flush()?;
+            round_code
         } else if previous.is_none() {
-            code = show(selection, &outcomes)?;
+            drop(stdout);
+            show(selection, &outcomes)?
         } else {
             for change in &changes {
-                println!("{change}");
+                writeln!(stdout, "{change}")?;
             }
+            stdout.flush()?;
             changes.clear();
-        }
+            let jobs: Vec<&Job> = outcomes
+                .iter()
+                .filter_map(|o| o.result.as_ref().ok())
+                .flatten()
+                .filter(|job| filter.keeps(job))
+                .collect();
+            let errors = view::errors(&outcomes, &filter);
+            exit_code(&jobs, &errors)
+        };
+        code = code.max(round_code);
+        failing = now_failing;
         previous = Some(now);
         if iterations.is_some_and(|n| round >= n) {
             return Ok(code);
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
-            _ = tokio::signal::ctrl_c() => return Ok(code),
+            _ = &mut interrupted => return Ok(code),
         }
     }
 }

@@ -23,24 +23,57 @@ pub struct Prepared {
     pub source: Result<Box<dyn JobSource>, String>,
 }
 
+/// What each system may use: its timeout, and its share of the memory limit, split between
+/// response bodies and the jobs it lists.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Seconds the system may take (the file's `timeout_seconds` unless it has its own).
+    pub default_timeout: u64,
+    /// The most bytes one response body may have.
+    pub max_response_bytes: usize,
+    /// The most jobs one listing may yield.
+    pub max_jobs: u64,
+}
+
+/// About what one listed job takes in memory (its fields and the vendor's record as text),
+/// measured in `docs/PERFORMANCE.md`, with room to spare.
+const BYTES_PER_JOB: u64 = 1024;
+
+impl Budget {
+    /// Each of `systems` systems gets an equal share of `memory_limit_mib`: a quarter for one
+    /// response body (never more than the runtime's own cap), half for its jobs.
+    pub fn new(memory_limit_mib: u64, systems: usize, default_timeout: u64) -> Budget {
+        let share = memory_limit_mib.saturating_mul(1024 * 1024) / systems.max(1) as u64;
+        let body = (share / 4).min(storage_jobs_runtime::DEFAULT_MAX_RESPONSE_BYTES as u64);
+        Budget {
+            default_timeout,
+            max_response_bytes: usize::try_from(body.max(64 * 1024)).unwrap_or(usize::MAX),
+            max_jobs: (share / 2 / BYTES_PER_JOB).max(1000),
+        }
+    }
+}
+
 /// Prepares every configured system.
-pub fn prepare(systems: &[SystemConfig], default_timeout: u64) -> Vec<Prepared> {
+pub fn prepare(systems: &[SystemConfig], budget: Budget) -> Vec<Prepared> {
     systems
         .iter()
         .map(|system| Prepared {
             name: system.name.clone(),
             vendor: Vendor::from_name(&system.kind),
-            timeout: system.timeout(default_timeout),
-            source: build(system).map_err(|reason| format!("misconfigured: {reason}")),
+            timeout: system.timeout(budget.default_timeout),
+            source: build(system, budget).map_err(|reason| format!("misconfigured: {reason}")),
         })
         .collect()
 }
 
-fn settings(system: &SystemConfig) -> Result<ConnectionSettings, String> {
-    let mut settings = ConnectionSettings::new().timeout(system.timeout(60));
+fn settings(system: &SystemConfig, budget: Budget) -> Result<ConnectionSettings, String> {
+    let mut settings = ConnectionSettings::new()
+        .timeout(system.timeout(budget.default_timeout))
+        .max_response_bytes(budget.max_response_bytes)
+        .max_items(budget.max_jobs);
     if let Some(ca_file) = &system.tls.ca_file {
-        let pem = std::fs::read(ca_file)
-            .map_err(|e| format!("tls.ca_file {}: {e}", ca_file.display()))?;
+        let pem = crate::files::read_bounded(ca_file, crate::files::PEM_LIMIT)
+            .map_err(|e| format!("tls.ca_file {e}"))?;
         settings = settings
             .add_root_certificates_pem(&pem)
             .map_err(|e| format!("tls.ca_file {}: {e}", ca_file.display()))?;
@@ -63,8 +96,8 @@ fn required(value: &Option<Source>, name: &str, secret: bool) -> Result<String, 
 }
 
 /// Builds the source of one system.
-pub fn build(system: &SystemConfig) -> Result<Box<dyn JobSource>, String> {
-    let settings = settings(system)?;
+pub fn build(system: &SystemConfig, budget: Budget) -> Result<Box<dyn JobSource>, String> {
+    let settings = settings(system, budget)?;
     let c: &Credentials = &system.credentials;
     let name = system.name.clone();
     let url = system.url.as_str();
@@ -101,7 +134,7 @@ pub fn build(system: &SystemConfig) -> Result<Box<dyn JobSource>, String> {
                 );
             }
             let client = hnas_client::Client::connect_with(url, credentials, &settings)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| storage_jobs_runtime::cause_chain(&e))?;
             Box::new(HnasSource {
                 system: name,
                 client,
@@ -113,7 +146,7 @@ pub fn build(system: &SystemConfig) -> Result<Box<dyn JobSource>, String> {
                 token: required(&c.token, "token", true)?.into(),
             };
             let client = vsp_object_client::Client::connect_with(url, credentials, &settings)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| storage_jobs_runtime::cause_chain(&e))?;
             Box::new(VspObjectSource {
                 system: name,
                 client,
@@ -124,7 +157,7 @@ pub fn build(system: &SystemConfig) -> Result<Box<dyn JobSource>, String> {
                 token: required(&c.token, "token", true)?.into(),
             };
             let client = vspc_client::Client::connect_with(url, credentials, &settings)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| storage_jobs_runtime::cause_chain(&e))?;
             Box::new(VspcSource {
                 system: name,
                 client,
@@ -146,7 +179,7 @@ pub fn build(system: &SystemConfig) -> Result<Box<dyn JobSource>, String> {
                 .clone()
                 .ok_or("bluexp-backup needs `account`, the BlueXP account ID")?;
             let client = bluexp_backup_client::Client::connect_with(url, credentials, &settings)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| storage_jobs_runtime::cause_chain(&e))?;
             Box::new(BluexpBackupSource {
                 system: name,
                 client,
@@ -159,7 +192,7 @@ pub fn build(system: &SystemConfig) -> Result<Box<dyn JobSource>, String> {
                 password: required(&c.password, "password", true)?.into(),
             };
             let client = ontap_client::Client::connect_with(url, credentials, &settings)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| storage_jobs_runtime::cause_chain(&e))?;
             Box::new(OntapSource {
                 system: name,
                 client,

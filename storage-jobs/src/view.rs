@@ -110,7 +110,10 @@ fn time(t: Option<DateTime<Utc>>) -> String {
 fn cell(text: &str, width: usize) -> String {
     let mut out: String = text
         .chars()
-        .filter(|c| !c.is_control())
+        // Control characters and bidirectional overrides could drive or garble the terminal.
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
         .take(width)
         .collect();
     if text.chars().count() > width {
@@ -199,6 +202,99 @@ pub fn errors<'o>(outcomes: &'o [Outcome], filter: &Filter) -> Vec<(&'o str, Str
         .collect()
 }
 
+/// serde_json's output with the characters a terminal could act on escaped as `\uXXXX`:
+/// serde_json escapes only C0 controls, leaving DEL, C1 controls (`\u{9b}` is a CSI on some
+/// terminals) and bidirectional overrides raw. The JSON means the same either way.
+struct TerminalSafe<F>(F);
+
+macro_rules! delegate {
+    ($($method:ident),*) => {$(
+        fn $method<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+            self.0.$method(writer)
+        }
+    )*};
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for TerminalSafe<F> {
+    delegate!(
+        begin_array,
+        end_array,
+        end_array_value,
+        begin_object,
+        end_object,
+        begin_object_value,
+        end_object_value
+    );
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        escaped(writer, fragment)
+    }
+
+    /// A vendor's record kept as JSON text: outside strings JSON is ASCII, so escaping these
+    /// characters keeps it the same JSON.
+    fn write_raw_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        escaped(writer, fragment)
+    }
+}
+
+fn escaped<W: ?Sized + std::io::Write>(writer: &mut W, fragment: &str) -> std::io::Result<()> {
+    let mut start = 0;
+    for (index, c) in fragment.char_indices() {
+        // JSON's own whitespace stays (inside strings serde_json has escaped it already).
+        let acts = (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if acts {
+            writer.write_all(&fragment.as_bytes()[start..index])?;
+            write!(writer, "\\u{:04x}", c as u32)?;
+            start = index + c.len_utf8();
+        }
+    }
+    writer.write_all(&fragment.as_bytes()[start..])
+}
+
+fn write_json(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> std::io::Result<()> {
+    if pretty {
+        let formatter = TerminalSafe(serde_json::ser::PrettyFormatter::new());
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out, formatter,
+        ))?;
+    } else {
+        let formatter = TerminalSafe(serde_json::ser::CompactFormatter);
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out, formatter,
+        ))?;
+    }
+    Ok(())
+}
+
 /// One JSON document, written as it is produced.
 pub fn json_document(
     out: &mut impl std::io::Write,
@@ -211,7 +307,7 @@ pub fn json_document(
             |(system, vendor, reason)| json!({"system": system, "vendor": vendor, "error": reason}),
         )
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &json!({"jobs": jobs, "errors": errors}))?;
+    write_json(out, &json!({"jobs": jobs, "errors": errors}), true)?;
     writeln!(out)
 }
 
@@ -223,15 +319,38 @@ pub fn ndjson(
     errors: &[(&str, String, &str)],
 ) -> std::io::Result<()> {
     for job in jobs {
-        serde_json::to_writer(&mut *out, job)?;
+        write_json(out, job, false)?;
         writeln!(out)?;
     }
     for (system, vendor, reason) in errors {
-        serde_json::to_writer(
-            &mut *out,
+        write_json(
+            out,
             &json!({"system": system, "vendor": vendor, "error": reason}),
+            false,
         )?;
         writeln!(out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_escapes_what_a_terminal_acts_on_and_means_the_same() {
+        let text = "a\u{1b}[2J\u{7f}\u{9b}\u{202e}ü\"\\z";
+        let raw = serde_json::value::to_raw_value(&serde_json::json!({"r": text})).unwrap();
+        let mut out = Vec::new();
+        super::write_json(&mut out, &serde_json::json!({"t": text}), false).unwrap();
+        super::write_json(&mut out, &raw, false).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        assert_eq!(
+            written,
+            r#"{"t":"a\u001b[2J\u007f\u009b\u202eü\"\\z"}{"r":"a\u001b[2J\u007f\u009b\u202eü\"\\z"}"#
+        );
+        let (first, second) = written.split_at(written.find("}{").unwrap() + 1);
+        let first: serde_json::Value = serde_json::from_str(first).unwrap();
+        let second: serde_json::Value = serde_json::from_str(second).unwrap();
+        assert_eq!(first["t"], text);
+        assert_eq!(second["r"], text);
+    }
 }

@@ -212,3 +212,38 @@ async fn the_stream_pages_with_the_body_token() {
         ]
     );
 }
+
+/// The error `send()` returns, as it is (no conversion first), shows no session cookie the
+/// server set, in `Display` or in `Debug`.
+#[tokio::test]
+async fn the_raw_error_of_send_hides_the_session_the_server_sets() {
+    let server = MockServer::start().await;
+    for status in [403, 500, 418] {
+        let client = connect(&server);
+        let answer = Scripted::json(status, &json!({"message": "no", "code": 7}))
+            .header(
+                "set-cookie",
+                "vertx-web.session=SESSION-SECRET; Path=/; HttpOnly",
+            )
+            .header("x-auth-token", "TOKEN-SECRET");
+        if status == 403 {
+            // A refused token is renewed once before the client gives up.
+            server.script([csrf("t1"), answer.clone(), csrf("t2"), answer]);
+        } else {
+            server.script([csrf("t1"), answer]);
+        }
+        let error = client.list_jobs().send().await.unwrap_err();
+        for shown in [
+            format!("{error}"),
+            format!("{error:?}"),
+            format!("{error:#?}"),
+        ] {
+            assert!(
+                !shown.contains("SESSION-SECRET") && !shown.contains("TOKEN-SECRET"),
+                "{status}: {shown}"
+            );
+        }
+        assert!(format!("{error:?}").contains("<redacted>"), "{error:?}");
+        let _ = server.take();
+    }
+}

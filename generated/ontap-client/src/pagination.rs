@@ -7,7 +7,9 @@ impl Client {
     ///
     /// `configure` sets the request's other parameters (filters, page size); the stream
     /// sets the paging ones. Pages are fetched only as the stream is polled, one at a
-    /// time; an error is the stream's last item.
+    /// time; an error is the stream's last item. A server that sends a page cursor a
+    /// second time (a cycle) or a page that does not advance, or a listing longer than
+    /// the connection's `max_pages` or `max_items`, ends the stream with an error.
     pub fn get_cluster_jobs_stream<'a, F>(
         &'a self,
         configure: F,
@@ -18,6 +20,7 @@ impl Client {
         F: Fn(builder::GetClusterJobs<'a>) -> builder::GetClusterJobs<'a> + 'a,
     {
         storage_jobs_runtime::paginate::by_next_link(
+            self.inner.paging_limits(),
             move || {
                 let request = configure(self.get_cluster_jobs());
                 async move {

@@ -7,7 +7,9 @@ impl Client {
     ///
     /// `configure` sets the request's other parameters (filters, page size); the stream
     /// sets the paging ones. Pages are fetched only as the stream is polled, one at a
-    /// time; an error is the stream's last item.
+    /// time; an error is the stream's last item. A server that sends a page cursor a
+    /// second time (a cycle) or a page that does not advance, or a listing longer than
+    /// the connection's `max_pages` or `max_items`, ends the stream with an error.
     pub fn list_jobs_stream<'a, F>(
         &'a self,
         configure: F,
@@ -17,16 +19,19 @@ impl Client {
     where
         F: Fn(builder::ListJobs<'a>) -> builder::ListJobs<'a> + 'a,
     {
-        storage_jobs_runtime::paginate::by_token(move |token| {
-            let request = configure(self.list_jobs())
-                .body_map(move |body| body.page_token(token));
-            async move {
-                let page = request.send().await?.into_inner();
-                let next = ::std::option::Option::Some(&page)
-                    .map(|value| &value.page_token)
-                    .cloned();
-                Ok((page.jobs, next))
-            }
-        })
+        storage_jobs_runtime::paginate::by_token(
+            self.inner.paging_limits(),
+            move |token| {
+                let request = configure(self.list_jobs())
+                    .body_map(move |body| body.page_token(token));
+                async move {
+                    let page = request.send().await?.into_inner();
+                    let next = ::std::option::Option::Some(&page)
+                        .map(|value| &value.page_token)
+                        .cloned();
+                    Ok((page.jobs, next))
+                }
+            },
+        )
     }
 }

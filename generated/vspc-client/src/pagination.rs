@@ -7,7 +7,9 @@ impl Client {
     ///
     /// `configure` sets the request's other parameters (filters, page size); the stream
     /// sets the paging ones. Pages are fetched only as the stream is polled, one at a
-    /// time; an error is the stream's last item.
+    /// time; an error is the stream's last item. A server that sends a page cursor a
+    /// second time (a cycle) or a page that does not advance, or a listing longer than
+    /// the connection's `max_pages` or `max_items`, ends the stream with an error.
     pub fn get_backup_server_file_share_copy_jobs_stream<'a, F>(
         &'a self,
         configure: F,
@@ -22,18 +24,21 @@ impl Client {
                 builder::GetBackupServerFileShareCopyJobs<'a>,
             ) -> builder::GetBackupServerFileShareCopyJobs<'a> + 'a,
     {
-        storage_jobs_runtime::paginate::by_offset(move |offset| {
-            let request = configure(self.get_backup_server_file_share_copy_jobs())
-                .offset(offset);
-            async move {
-                let page = request.send().await?.into_inner();
-                let total = ::std::option::Option::Some(&page)
-                    .and_then(|value| value.meta.as_ref())
-                    .and_then(|value| value.paging_info.as_ref())
-                    .and_then(|value| value.total.as_ref())
-                    .and_then(|total| u64::try_from(*total).ok());
-                Ok((page.data, total))
-            }
-        })
+        storage_jobs_runtime::paginate::by_offset(
+            self.inner.paging_limits(),
+            move |offset| {
+                let request = configure(self.get_backup_server_file_share_copy_jobs())
+                    .offset(offset);
+                async move {
+                    let page = request.send().await?.into_inner();
+                    let total = ::std::option::Option::Some(&page)
+                        .and_then(|value| value.meta.as_ref())
+                        .and_then(|value| value.paging_info.as_ref())
+                        .and_then(|value| value.total.as_ref())
+                        .and_then(|total| u64::try_from(*total).ok());
+                    Ok((page.data, total))
+                }
+            },
+        )
     }
 }

@@ -1,0 +1,246 @@
+//! One vendor record to one normalized [`Job`], per API: pure functions of what the server
+//! sent, so they can be tested on anything a server might send (they never panic).
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::job::{Job, State, Vendor};
+
+fn raw<T: serde::Serialize>(value: &T) -> Box<serde_json::value::RawValue> {
+    // Generated types always serialize; `null` stands in should one ever not.
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| {
+        serde_json::value::RawValue::from_string("null".into()).expect("null is JSON")
+    })
+}
+
+fn non_empty(text: Option<&String>) -> Option<String> {
+    text.filter(|t| !t.is_empty()).cloned()
+}
+
+/// A percentage in an ONTAP message ("Running: 40% complete"). Whatever precedes the digits
+/// (multi-byte characters included) and whatever the number says, this never panics; a value
+/// outside 0 to 100 is no percentage.
+fn percent(message: &str) -> Option<f64> {
+    let end = message.find('%')?;
+    let start = message[..end]
+        .char_indices()
+        .rfind(|&(_, c)| !c.is_ascii_digit() && c != '.')
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let value: f64 = message[start..end].parse().ok()?;
+    (0.0..=100.0).contains(&value).then_some(value)
+}
+
+/// A Hitachi NAS tree clone job (times are POSIX seconds, 0 for not yet).
+pub fn hnas(system: &str, job: &hnas_client::types::TreeCloneJob) -> Job {
+    let posix = |seconds: Option<i64>| {
+        seconds
+            .filter(|s| *s > 0)
+            .and_then(|s| Utc.timestamp_opt(s, 0).single())
+    };
+    let vendor_state = job.job_state.as_ref().map(|s| s.as_str().to_string());
+    Job {
+        system: system.to_string(),
+        vendor: Vendor::Hnas,
+        id: job.job_id.clone().unwrap_or_default(),
+        kind: Some("tree clone".to_string()),
+        state: vendor_state
+            .as_deref()
+            .map_or(State::Unknown(String::new()), State::from_hnas),
+        vendor_state,
+        started: posix(job.start_time),
+        ended: posix(job.end_time),
+        progress: None,
+        message: non_empty(job.error_details.as_ref())
+            .or_else(|| non_empty(job.return_code_message.as_ref())),
+        raw: raw(job),
+    }
+}
+
+/// A VSP One Object job.
+pub fn vsp_object(system: &str, job: &vsp_object_client::types::Job) -> Job {
+    let vendor_state = job.job_state.as_ref().map(|s| s.as_str().to_string());
+    Job {
+        system: system.to_string(),
+        vendor: Vendor::VspObject,
+        id: job
+            .job_id
+            .as_ref()
+            .map(|id| id.id.to_string())
+            .unwrap_or_default(),
+        kind: job.job_type.as_ref().map(|t| t.as_str().to_string()),
+        state: vendor_state
+            .as_deref()
+            .map_or(State::Unknown(String::new()), State::from_vsp_object),
+        vendor_state,
+        started: job.start_time,
+        ended: job.complete_time,
+        progress: None,
+        message: job
+            .job_stats
+            .as_ref()
+            .and_then(|s| s.failed)
+            .filter(|f| *f > 0)
+            .map(|f| format!("{f} items failed")),
+        raw: raw(job),
+    }
+}
+
+/// A VSPC file share copy job (a configuration: it reports no state).
+pub fn vspc(system: &str, job: &vspc_client::types::BackupServerFileShareCopyJob) -> Job {
+    Job {
+        system: system.to_string(),
+        vendor: Vendor::Vspc,
+        id: job.instance_uid.map(|u| u.to_string()).unwrap_or_default(),
+        kind: Some("file share backup copy".to_string()),
+        state: State::Unknown("not reported".to_string()),
+        vendor_state: None,
+        started: None,
+        ended: None,
+        progress: None,
+        message: job.retention.map(|r| {
+            format!(
+                "keeps copies {r} {}",
+                job.retention_unit.as_deref().unwrap_or("days")
+            )
+        }),
+        raw: raw(job),
+    }
+}
+
+/// A BlueXP backup and recovery restore job (its time is milliseconds since the epoch).
+pub fn bluexp_backup(system: &str, job: &bluexp_backup_client::types::Job) -> Job {
+    let restore = job.data.as_ref().and_then(|d| d.restore.as_ref());
+    let started = job
+        .time
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+        .and_then(|ms| Utc.timestamp_millis_opt(ms as i64).single());
+    Job {
+        system: system.to_string(),
+        vendor: Vendor::BluexpBackup,
+        id: job.id.clone().unwrap_or_default(),
+        kind: restore
+            .and_then(|r| r.type_.as_ref())
+            .map(|t| format!("{t} restore")),
+        state: job
+            .status
+            .as_deref()
+            .map_or(State::Unknown(String::new()), State::from_bluexp),
+        vendor_state: job.status.clone(),
+        started,
+        ended: None,
+        progress: None,
+        message: non_empty(job.error.as_ref()),
+        raw: raw(job),
+    }
+}
+
+/// An ONTAP cluster job (progress read from its message).
+pub fn ontap(system: &str, job: &ontap_client::types::Job) -> Job {
+    let vendor_state = job.state.as_ref().map(|s| s.as_str().to_string());
+    let started: Option<DateTime<Utc>> = job.start_time;
+    Job {
+        system: system.to_string(),
+        vendor: Vendor::Ontap,
+        id: job.uuid.map(|u| u.to_string()).unwrap_or_default(),
+        kind: job.description.clone(),
+        state: vendor_state
+            .as_deref()
+            .map_or(State::Unknown(String::new()), State::from_ontap),
+        vendor_state,
+        started,
+        ended: job.end_time,
+        progress: job.message.as_deref().and_then(percent),
+        message: job.message.clone(),
+        raw: raw(job),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    #[test]
+    fn percentages_in_messages() {
+        for (message, expected) in [
+            ("Running: 40% complete", Some(40.0)),
+            ("Complete: Successful", None),
+            ("Running:\u{a0}40% complete", Some(40.0)),
+            ("Fortschritt ü40%", Some(40.0)),
+            ("התקדמות 7%", Some(7.0)),
+            ("\u{1b}[2J99.5%", Some(99.5)),
+            ("ü%", None),
+            ("1e400%", None),
+            ("250%", None),
+        ] {
+            assert_eq!(super::percent(message), expected, "{message:?}");
+        }
+    }
+
+    /// Text as servers send it: ASCII, Latin and CJK letters, right-to-left scripts and
+    /// marks, terminal escapes and other control characters, in any mix.
+    fn vendor_text() -> impl Strategy<Value = String> {
+        let pieces = prop_oneof![
+            "[ -~]{0,6}",
+            Just("\u{a0}".to_string()),
+            Just("ü".to_string()),
+            Just("40%".to_string()),
+            Just("%".to_string()),
+            Just("שלום".to_string()),
+            Just("مرحبا".to_string()),
+            Just("\u{202e}\u{200f}".to_string()),
+            Just("\u{1b}[2J\u{1b}]0;owned\u{7}".to_string()),
+            Just("\u{0}\r\n\t\u{7f}\u{9b}".to_string()),
+            Just("作业🚀".to_string()),
+            "\\PC{0,4}",
+        ];
+        prop::collection::vec(pieces, 0..6).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Every adapter takes any text a server puts in any string field, and the text it
+        /// carries over arrives unchanged (escaping is the printer's job).
+        #[test]
+        fn adapters_take_any_vendor_text(
+            a in vendor_text(), b in vendor_text(), c in vendor_text(), d in vendor_text(),
+            number in any::<i64>(), float in any::<f64>(),
+        ) {
+            let hnas: hnas_client::types::TreeCloneJob = serde_json::from_value(json!({
+                "jobId": a, "jobState": b, "errorDetails": c, "returnCodeMessage": d,
+                "startTime": number, "endTime": number, "dstDirectory": a,
+            })).expect("strings decode");
+            let job = super::hnas(&a, &hnas);
+            prop_assert_eq!(&job.id, &a);
+            prop_assert_eq!(job.vendor_state.as_deref(), Some(b.as_str()));
+
+            let vsp: vsp_object_client::types::Job = serde_json::from_value(json!({
+                "jobState": a, "jobType": b, "bucketName": c,
+                "jobStats": {"failed": number},
+            })).expect("strings decode");
+            let job = super::vsp_object(&d, &vsp);
+            prop_assert_eq!(job.kind.as_deref(), Some(b.as_str()));
+
+            let vspc: vspc_client::types::BackupServerFileShareCopyJob = serde_json::from_value(json!({
+                "retention": number as i32, "retentionUnit": a,
+            })).expect("strings decode");
+            let job = super::vspc(&b, &vspc);
+            prop_assert!(job.message.is_some_and(|m| m.ends_with(a.as_str())));
+
+            let bluexp: bluexp_backup_client::types::Job = serde_json::from_value(json!({
+                "id": a, "status": b, "error": c,
+                "time": if float.is_finite() { json!(float) } else { json!(null) },
+                "data": {"restore": {"type": d}},
+            })).expect("strings decode");
+            let job = super::bluexp_backup(&a, &bluexp);
+            prop_assert_eq!(&job.id, &a);
+
+            let ontap: ontap_client::types::Job = serde_json::from_value(json!({
+                "description": a, "state": b, "message": c, "code": number,
+            })).expect("strings decode");
+            let job = super::ontap(&d, &ontap);
+            prop_assert_eq!(job.message.as_deref(), Some(c.as_str()));
+            prop_assert!(job.progress.is_none_or(|p| (0.0..=100.0).contains(&p)));
+        }
+    }
+}
