@@ -4,11 +4,14 @@
 //!
 //! Generated code stays thin and delegates here; everything here is unit-tested on its own.
 
+mod body_cap;
 mod comma;
 mod connection;
 mod cookies;
 mod credentials;
+mod csrf;
 mod error;
+mod links;
 mod open_enum;
 pub mod paginate;
 pub mod respond;
@@ -21,9 +24,10 @@ pub use connection::{
     ConfigError, ConnectionSettings, DEFAULT_MAX_RESPONSE_BYTES, base_url as check_base_url,
 };
 pub use credentials::Credential;
+pub use csrf::Csrf;
 pub use error::{Error, Headers, RawBody, VendorError, cause_chain, failure, printable};
 pub use secret::Secret;
-pub use session::{Csrf, Rules, Session};
+pub use session::{Rules, Session};
 
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;

@@ -4,27 +4,14 @@
 
 use std::sync::Arc;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
-use reqwest::{Method, Request, Response, StatusCode, Url};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderValue};
+use reqwest::{Method, Request, Response, StatusCode};
 
 use crate::cookies::Jar;
 use crate::credentials::Credential;
+use crate::csrf::Csrf;
 use crate::error::Error;
 use crate::respond::Answer;
-
-/// How an API protects itself against cross-site request forgery: a `GET` on `token_path`
-/// sets a cookie, whose value every other call sends back in a header and as the cookie.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Csrf {
-    /// Path of the token endpoint, relative to the base URL, for example `/csrf`.
-    pub token_path: &'static str,
-    /// The method name of that endpoint's operation, which itself needs no token.
-    pub token_operation: &'static str,
-    /// The cookie that carries the token, for example `XSRF-TOKEN`.
-    pub cookie: &'static str,
-    /// The header that repeats it, for example `X-XSRF-TOKEN`.
-    pub header: &'static str,
-}
 
 /// The per-API rules a generated crate hands to its session.
 #[derive(Clone, Copy, Debug, Default)]
@@ -55,11 +42,6 @@ pub struct Session {
     paging: crate::paginate::Limits,
 }
 
-/// Marks a response whose body was over the limit and was dropped; the `post` hook turns it
-/// into an error.
-#[derive(Clone, Copy, Debug)]
-struct BodyTooLarge(usize);
-
 /// The header progenitor adds to every request; no vendor API asks for it.
 const PROGENITOR_API_VERSION: &str = "api-version";
 
@@ -87,52 +69,10 @@ impl Session {
         self.paging
     }
 
-    /// Reads the body of `response` up to the cap, so no response can fill memory; a longer
-    /// body is dropped and the response marked for [`Session::check`].
-    async fn capped(&self, response: Response) -> reqwest::Result<Response> {
-        use futures::StreamExt;
-        let limit = self.max_response_bytes;
-        let (status, version, headers) = (
-            response.status(),
-            response.version(),
-            response.headers().clone(),
-        );
-        let rebuild = |body: Vec<u8>, too_large: bool| {
-            let mut rebuilt = http::Response::new(body);
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers.clone();
-            if too_large {
-                rebuilt.extensions_mut().insert(BodyTooLarge(limit));
-            }
-            Response::from(rebuilt)
-        };
-        if response
-            .content_length()
-            .is_some_and(|length| length > limit as u64)
-        {
-            return Ok(rebuild(Vec::new(), true));
-        }
-        let mut body = Vec::new();
-        let mut chunks = response.bytes_stream();
-        while let Some(chunk) = chunks.next().await {
-            let chunk = chunk?;
-            if body.len() + chunk.len() > limit {
-                return Ok(rebuild(Vec::new(), true));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(rebuild(body, false))
-    }
-
     /// The `post` hook: a response whose body was over the cap is an error.
     pub fn check(&self, result: &reqwest::Result<Response>) -> Result<(), String> {
-        match result
-            .as_ref()
-            .ok()
-            .and_then(|response| response.extensions().get::<BodyTooLarge>())
-        {
-            Some(BodyTooLarge(limit)) => Err(format!(
+        match result.as_ref().ok().and_then(crate::body_cap::exceeded) {
+            Some(limit) => Err(format!(
                 "the response body is larger than the limit of {limit} bytes"
             )),
             None => Ok(()),
@@ -190,16 +130,18 @@ impl Session {
         {
             let mut jar = self.jar.lock().await;
             if jar.get(csrf.cookie).is_none() {
-                self.fetch_token(http, base_url, csrf, &mut jar).await?;
+                csrf.fetch_token(http, base_url, &self.credentials, &mut jar)
+                    .await?;
             }
-            apply_token(request, csrf, &jar)?;
+            csrf.apply_token(request, &jar)?;
         }
         Ok(())
     }
 
-    /// Sends a prepared request. For a CSRF-protected API it keeps the cookies the server
-    /// sets, and when the server refuses the token (401 or 403) it fetches a fresh one and
-    /// sends the request once more.
+    /// Sends a prepared request and reads its body up to the cap (every answer takes this one
+    /// path). For a CSRF-protected API it keeps the cookies the server sets, and when the
+    /// server refuses the token (401 or 403) it fetches a fresh one and sends the request
+    /// once more.
     pub async fn execute(
         &self,
         http: &reqwest::Client,
@@ -217,10 +159,12 @@ impl Session {
             path = %request.url().path(),
         );
         let started = std::time::Instant::now();
-        let result = self
-            .execute_inner(http, base_url, request, operation)
-            .instrument(span.clone())
-            .await;
+        let result = async {
+            let response = self.send(http, base_url, request, operation).await?;
+            crate::body_cap::read(response, self.max_response_bytes).await
+        }
+        .instrument(span.clone())
+        .await;
         let _entered = span.enter();
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
@@ -241,7 +185,8 @@ impl Session {
         result
     }
 
-    async fn execute_inner(
+    /// Sends a request, renewing a refused CSRF token once; the body is not read yet.
+    async fn send(
         &self,
         http: &reqwest::Client,
         base_url: &str,
@@ -249,7 +194,7 @@ impl Session {
         operation: &str,
     ) -> reqwest::Result<Response> {
         let Some(csrf) = self.rules.csrf else {
-            return self.capped(http.execute(request).await?).await;
+            return http.execute(request).await;
         };
         let retry = request.try_clone();
         let response = http.execute(request).await?;
@@ -260,12 +205,12 @@ impl Session {
         );
         let (true, Some(mut retry), false) = (refused, retry, csrf.token_operation == operation)
         else {
-            return self.capped(response).await;
+            return Ok(response);
         };
         let mut jar = self.jar.lock().await;
         jar.remove(csrf.cookie);
-        if self
-            .fetch_token(http, base_url, csrf, &mut jar)
+        if csrf
+            .fetch_token(http, base_url, &self.credentials, &mut jar)
             .await
             .is_err()
         {
@@ -282,56 +227,13 @@ impl Session {
                 return Ok(response);
             }
         }
-        if apply_token(&mut retry, csrf, &jar).is_err() {
+        if csrf.apply_token(&mut retry, &jar).is_err() {
             return Ok(response);
         }
         drop(jar);
         let response = http.execute(retry).await?;
         self.jar.lock().await.store(response.headers());
-        self.capped(response).await
-    }
-
-    /// `GET` on the token endpoint, with the credentials; keeps every cookie it sets.
-    async fn fetch_token(
-        &self,
-        http: &reqwest::Client,
-        base_url: &str,
-        csrf: Csrf,
-        jar: &mut Jar,
-    ) -> Result<(), String> {
-        let url = Url::parse(&format!("{base_url}{}", csrf.token_path))
-            .map_err(|e| format!("csrf token url: {e}"))?;
-        let mut request = Request::new(Method::GET, url);
-        for credential in self
-            .credentials
-            .iter()
-            .filter(|c| !matches!(c, Credential::Cookie { .. }))
-        {
-            credential.apply(&mut request).map_err(|e| e.to_string())?;
-        }
-        jar.apply(request.headers_mut())
-            .map_err(|_| "csrf: a stored cookie cannot be sent".to_string())?;
-        let response = http.execute(request).await.map_err(|e| {
-            format!(
-                "csrf token: {}",
-                crate::error::cause_chain(&e.without_url())
-            )
-        })?;
-        if !response.status().is_success() {
-            return Err(format!(
-                "csrf token: GET {} answered {}",
-                csrf.token_path,
-                response.status()
-            ));
-        }
-        jar.store(response.headers());
-        if jar.get(csrf.cookie).is_none() {
-            return Err(format!(
-                "csrf token: GET {} set no {} cookie",
-                csrf.token_path, csrf.cookie
-            ));
-        }
-        Ok(())
+        Ok(response)
     }
 
     /// Fetches `link` (an absolute path such as `/api/cluster/jobs?start.uuid=...`, or a URL on
@@ -344,7 +246,7 @@ impl Session {
         link: &str,
         operation: &str,
     ) -> Result<Answer, Error<E>> {
-        let url = resolve_link(base_url, link).map_err(Error::Pagination)?;
+        let url = crate::links::resolve_link(base_url, link).map_err(Error::Pagination)?;
         let mut request = Request::new(Method::GET, url);
         self.prepare(http, base_url, &mut request, operation)
             .await
@@ -356,63 +258,9 @@ impl Session {
     }
 }
 
-fn apply_token(request: &mut Request, csrf: Csrf, jar: &Jar) -> Result<(), String> {
-    let token = jar
-        .get(csrf.cookie)
-        .ok_or_else(|| format!("csrf: no {} cookie", csrf.cookie))?;
-    let mut value = HeaderValue::from_str(token)
-        .map_err(|_| "csrf: the token cannot be sent as a header".to_string())?;
-    value.set_sensitive(true);
-    let name = HeaderName::from_bytes(csrf.header.as_bytes())
-        .map_err(|_| format!("csrf: bad header name {}", csrf.header))?;
-    request.headers_mut().insert(name, value);
-    jar.apply(request.headers_mut())
-        .map_err(|_| "csrf: a stored cookie cannot be sent".to_string())
-}
-
-/// Resolves a pagination link against the base URL, refusing other origins so that
-/// credentials are never sent to a host the caller did not name.
-fn resolve_link(base_url: &str, link: &str) -> Result<Url, String> {
-    let base = Url::parse(base_url).map_err(|e| format!("base url: {e}"))?;
-    let url = if link.starts_with('/') {
-        base.join(link)
-    } else {
-        Url::parse(link).or_else(|_| base.join(link))
-    }
-    .map_err(|e| format!("link `{link}`: {e}"))?;
-    if url.origin() != base.origin() {
-        return Err(format!(
-            "link `{link}` leaves {}; not followed",
-            base.origin().ascii_serialization()
-        ));
-    }
-    Ok(url)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_resolve_on_the_same_origin_only() {
-        let base = "https://cluster.example.com/api";
-        assert_eq!(
-            resolve_link(base, "/api/cluster/jobs?start.uuid=1&max_records=2")
-                .unwrap()
-                .as_str(),
-            "https://cluster.example.com/api/cluster/jobs?start.uuid=1&max_records=2"
-        );
-        assert!(resolve_link(base, "https://cluster.example.com/api/x").is_ok());
-        assert!(
-            resolve_link(base, "https://evil.example.com/api/x")
-                .unwrap_err()
-                .contains("not followed")
-        );
-        assert!(
-            resolve_link(base, "http://cluster.example.com/api/x").is_err(),
-            "a scheme change is another origin"
-        );
-    }
 
     #[tokio::test]
     async fn prepare_drops_api_version_and_adds_credentials() {

@@ -458,3 +458,47 @@ async fn the_memory_limit_is_shared_by_all_systems() {
         listed.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_name_systems_and_requests_and_no_secret() {
+    let base = server(|_, _| (200, r#"{"records": [], "num_records": 0}"#.into(), 0)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "config.toml",
+        &format!(
+            r#"[[system]]
+name = "cluster-1"
+kind = "ontap"
+url = "{base}/api"
+credentials = {{ username = "admin", password = {{ env = "SJ_TOKEN" }} }}
+"#
+        ),
+    );
+    let mut quiet = command(&["list", "--output", "json"], &path);
+    quiet.env_remove("RUST_LOG");
+    let quiet = run(quiet);
+    assert_eq!(quiet.stderr, "", "nothing is logged without -v");
+    let mut verbose = command(&["-vv", "list", "--output", "json"], &path);
+    verbose.env("SJ_TOKEN", "hunter2").env_remove("RUST_LOG");
+    let verbose = run(verbose);
+    assert_eq!(verbose.code, Some(0), "{}", verbose.stderr);
+    assert_clean(&verbose);
+    for expected in [
+        "system{name=cluster-1}",
+        "request{",
+        "path=/api/cluster/jobs",
+        "answered",
+        "status=200",
+    ] {
+        assert!(
+            verbose.stderr.contains(expected),
+            "{expected}: {}",
+            verbose.stderr
+        );
+    }
+    // The password, and its Basic encoding (`admin:hunter2`).
+    for secret in ["hunter2", "YWRtaW46aHVudGVyMg"] {
+        assert!(!verbose.stderr.contains(secret), "{}", verbose.stderr);
+    }
+}
