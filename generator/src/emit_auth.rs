@@ -11,6 +11,9 @@ use crate::lower::operations::SchemeKind;
 use crate::model::{Api, Location};
 use crate::rust_names::{field_ident, type_name};
 
+/// Methods HTTP defines as idempotent, which the session retries without being told.
+const IDEMPOTENT_METHODS: [&str; 5] = ["get", "head", "options", "put", "delete"];
+
 /// One way to authenticate: a variant of the generated `Credentials`.
 pub struct Alternative {
     /// The variant's name, for example `BasicAuth`.
@@ -190,6 +193,13 @@ pub fn emit(api: &Api) -> syn::File {
         let (operation, media) = (&o.name, o.content_type.as_ref()?);
         Some(quote! { (#operation, #media) })
     });
+    // Methods HTTP defines as idempotent are retried anyway; a listing (`x-pagination`) only
+    // reads, whatever its method (VSP One Object lists with a POST).
+    let repeatable = api
+        .operations
+        .iter()
+        .filter(|o| o.pagination.is_some() && !IDEMPOTENT_METHODS.contains(&o.method.as_str()))
+        .map(|o| &o.name);
     let tokens = quote! {
         use crate::Client;
         use storage_jobs_runtime::{ConfigError, ConnectionSettings, Session};
@@ -221,6 +231,7 @@ pub fn emit(api: &Api) -> syn::File {
             csrf: #csrf_tokens,
             accepts: &[#(#accepts),*],
             content_types: &[#(#content_types),*],
+            repeatable_operations: &[#(#repeatable),*],
         };
 
         impl Client {

@@ -37,6 +37,45 @@ pub struct ConnectionSettings {
     user_agent: Option<String>,
     max_response_bytes: usize,
     paging: crate::paginate::Limits,
+    retry: RetryPolicy,
+}
+
+/// How requests that are safe to repeat (idempotent methods, and listings) are retried when
+/// the connection fails or the server answers 429, 502, 503, 504 or 520: with exponential
+/// backoff and jitter, honouring `Retry-After`, within a total time budget per call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// The most retries after the first attempt; 0 turns retrying off.
+    pub max_retries: u32,
+    /// The wait before the first retry; each later one doubles it.
+    pub initial_backoff: Duration,
+    /// The longest wait between two attempts (a longer `Retry-After` ends the retries).
+    pub max_backoff: Duration,
+    /// The longest a call may take with its retries; no retry starts that would pass it.
+    pub budget: Duration,
+}
+
+impl RetryPolicy {
+    /// Three retries, waiting about 0.5, 1 and 2 s (or what `Retry-After` says, up to 30 s),
+    /// within two minutes.
+    pub const DEFAULT: RetryPolicy = RetryPolicy {
+        max_retries: 3,
+        initial_backoff: Duration::from_millis(500),
+        max_backoff: Duration::from_secs(30),
+        budget: Duration::from_secs(120),
+    };
+
+    /// No retries at all.
+    pub const NONE: RetryPolicy = RetryPolicy {
+        max_retries: 0,
+        ..RetryPolicy::DEFAULT
+    };
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy::DEFAULT
+    }
 }
 
 /// The default cap on a response body: far above any page of jobs, far below what would
@@ -53,6 +92,7 @@ impl Default for ConnectionSettings {
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             paging: crate::paginate::Limits::DEFAULT,
+            retry: RetryPolicy::DEFAULT,
         }
     }
 }
@@ -130,6 +170,18 @@ impl ConnectionSettings {
     pub fn max_items(mut self, items: u64) -> Self {
         self.paging.max_items = items;
         self
+    }
+
+    /// How requests that are safe to repeat are retried ([`RetryPolicy::DEFAULT`] unless set;
+    /// [`RetryPolicy::NONE`] turns retrying off).
+    pub fn retries(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
     }
 
     /// The ceilings on one listing: [`max_pages`](Self::max_pages) and

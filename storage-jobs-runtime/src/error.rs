@@ -54,6 +54,8 @@ pub enum Error<E> {
         message: String,
         /// The body as received.
         body: RawBody,
+        /// The response headers (empty where the failure came without a response).
+        headers: Headers,
     },
     /// The request could not be sent or the response not received.
     Transport(reqwest::Error),
@@ -109,15 +111,42 @@ impl<E> Error<E> {
                 status,
                 message,
                 body,
+                headers,
             } => Error::Decode {
                 status,
                 message,
                 body,
+                headers,
             },
             Error::Transport(error) => Error::Transport(error),
             Error::Request(message) => Error::Request(message),
             Error::Pagination(message) => Error::Pagination(message),
         }
+    }
+}
+
+impl<E> Error<E> {
+    /// How often the request was sent again before this answer (429, 502, 503, 504 or 520
+    /// answers and failed connections of requests that are safe to repeat).
+    pub fn retries(&self) -> u32 {
+        match self {
+            Error::Documented { headers, .. }
+            | Error::UnexpectedStatus { headers, .. }
+            | Error::Decode { headers, .. } => headers
+                .0
+                .get(crate::retry::RETRIES_HEADER)
+                .and_then(|value| value.to_str().ok()?.parse().ok())
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+}
+
+fn after_retries(f: &mut fmt::Formatter<'_>, retries: u32) -> fmt::Result {
+    match retries {
+        0 => Ok(()),
+        1 => write!(f, " (after 1 retry)"),
+        n => write!(f, " (after {n} retries)"),
     }
 }
 
@@ -128,26 +157,30 @@ impl<E: VendorError> fmt::Display for Error<E> {
                 write!(f, "{status}")?;
                 match (error.code(), error.message()) {
                     (Some(code), Some(message)) => {
-                        write!(f, ": {} (code {})", printable(&message), printable(&code))
+                        write!(f, ": {} (code {})", printable(&message), printable(&code))?
                     }
-                    (None, Some(message)) => write!(f, ": {}", printable(&message)),
-                    (Some(code), None) => write!(f, ": code {}", printable(&code)),
-                    (None, None) => Ok(()),
+                    (None, Some(message)) => write!(f, ": {}", printable(&message))?,
+                    (Some(code), None) => write!(f, ": code {}", printable(&code))?,
+                    (None, None) => {}
                 }
+                after_retries(f, self.retries())
             }
             Error::UnexpectedStatus { status, body, .. } => {
                 write!(f, "{status}")?;
                 if !body.is_empty() {
                     write!(f, ": {}", body.excerpt())?;
                 }
-                Ok(())
+                after_retries(f, self.retries())
             }
             Error::Decode {
                 status, message, ..
-            } => write!(
-                f,
-                "{status}: the response did not decode as the spec says: {message}"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{status}: the response did not decode as the spec says: {message}"
+                )?;
+                after_retries(f, self.retries())
+            }
             Error::Transport(error) => write!(f, "transport: {}", cause_chain(error)),
             Error::Request(message) => write!(f, "request: {message}"),
             Error::Pagination(message) => write!(f, "pagination: {message}"),
@@ -178,6 +211,7 @@ pub fn failure<E, X>(error: progenitor_client::Error<X>) -> Error<E> {
             status: StatusCode::OK,
             message: error.to_string(),
             body: RawBody(body),
+            headers: Headers::default(),
         },
         P::ErrorResponse(response) => Error::Request(format!(
             "unexpected {} answer from the request code",

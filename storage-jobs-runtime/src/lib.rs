@@ -15,13 +15,15 @@ mod links;
 mod open_enum;
 pub mod paginate;
 pub mod respond;
+mod retry;
 mod secret;
 pub mod serde_util;
 mod session;
 
 pub use comma::CommaSeparated;
 pub use connection::{
-    ConfigError, ConnectionSettings, DEFAULT_MAX_RESPONSE_BYTES, base_url as check_base_url,
+    ConfigError, ConnectionSettings, DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy,
+    base_url as check_base_url,
 };
 pub use credentials::Credential;
 pub use csrf::Csrf;

@@ -86,6 +86,7 @@ impl Answer {
             status: self.status,
             message: e.to_string(),
             body: RawBody(self.body.clone()),
+            headers: Headers(Box::new(self.headers.clone())),
         })
     }
 

@@ -21,6 +21,9 @@ pub struct Rules {
     pub anonymous_operations: &'static [&'static str],
     /// `(method name, parameter)` pairs of comma-separated list parameters.
     pub comma_separated: &'static [(&'static str, &'static str)],
+    /// Operations that are safe to repeat although their method is not idempotent (listings
+    /// sent as `POST`); the session retries them like `GET`s.
+    pub repeatable_operations: &'static [&'static str],
     /// The CSRF scheme, if the API has one.
     pub csrf: Option<Csrf>,
     /// `(method name, Accept header)`: the media types the spec documents an operation's
@@ -40,6 +43,7 @@ pub struct Session {
     jar: Arc<tokio::sync::Mutex<Jar>>,
     max_response_bytes: usize,
     paging: crate::paginate::Limits,
+    retry: crate::RetryPolicy,
 }
 
 /// The header progenitor adds to every request; no vendor API asks for it.
@@ -54,6 +58,7 @@ impl Session {
             jar: Arc::default(),
             max_response_bytes: crate::connection::DEFAULT_MAX_RESPONSE_BYTES,
             paging: crate::paginate::Limits::DEFAULT,
+            retry: crate::RetryPolicy::DEFAULT,
         }
     }
 
@@ -61,6 +66,7 @@ impl Session {
     pub fn with_settings(mut self, settings: &crate::ConnectionSettings) -> Self {
         self.max_response_bytes = settings.response_limit();
         self.paging = settings.paging_limits();
+        self.retry = settings.retry_policy();
         self
     }
 
@@ -157,10 +163,45 @@ impl Session {
             operation,
             method = %request.method(),
             path = %request.url().path(),
+            retries = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
+        let repeatable = crate::retry::idempotent(request.method())
+            || self.rules.repeatable_operations.contains(&operation);
         let result = async {
-            let response = self.send(http, base_url, request, operation).await?;
+            let mut request = request;
+            let mut retries = 0;
+            let response = loop {
+                let again = if repeatable {
+                    request.try_clone()
+                } else {
+                    None
+                };
+                let outcome = self.send(http, base_url, request, operation).await;
+                let wait = again.as_ref().and(crate::retry::wait_before_retry(
+                    &self.retry,
+                    retries,
+                    started.elapsed(),
+                    &outcome,
+                ));
+                match (wait, again) {
+                    (Some(wait), Some(again)) => {
+                        tracing::debug!(
+                            retry = retries + 1,
+                            wait_ms = wait.as_millis() as u64,
+                            status = outcome.as_ref().ok().map(|r| r.status().as_u16()),
+                            "retrying"
+                        );
+                        tokio::time::sleep(wait).await;
+                        retries += 1;
+                        request = again;
+                    }
+                    _ => break outcome,
+                }
+            };
+            tracing::Span::current().record("retries", retries);
+            let mut response = response?;
+            crate::retry::mark(&mut response, retries);
             crate::body_cap::read(response, self.max_response_bytes).await
         }
         .instrument(span.clone())

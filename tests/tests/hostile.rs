@@ -173,6 +173,11 @@ fn settings() -> ConnectionSettings {
         .timeout(Duration::from_secs(2))
         .connect_timeout(Duration::from_secs(2))
         .max_response_bytes(CAP)
+        // The 503 case is retried; quickly, so the matrix stays fast.
+        .retries(storage_jobs_runtime::RetryPolicy {
+            initial_backoff: Duration::from_millis(10),
+            ..storage_jobs_runtime::RetryPolicy::DEFAULT
+        })
 }
 
 /// A short, stable account of an outcome for the matrix.
@@ -182,6 +187,11 @@ fn outcome<T: std::fmt::Debug, E: VendorError + std::fmt::Debug>(
     match result {
         Ok(_) => "ok".to_string(),
         Err(Error::Documented { status, .. }) => format!("vendor error {}", status.as_u16()),
+        Err(error @ Error::UnexpectedStatus { .. }) if error.retries() > 0 => format!(
+            "status {} after {} retries",
+            error.status().map_or(0, |s| s.as_u16()),
+            error.retries()
+        ),
         Err(Error::UnexpectedStatus { status, .. }) => format!("status {}", status.as_u16()),
         Err(Error::Decode { .. }) => "decode error".to_string(),
         Err(Error::Transport(e)) if e.is_timeout() => "timeout".to_string(),

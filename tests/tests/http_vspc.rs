@@ -123,7 +123,8 @@ async fn a_failing_page_is_the_streams_last_item() {
     let server = MockServer::start().await;
     server.script([
         Scripted::json(200, &json!({"meta": {"pagingInfo": {"total": 4, "count": 2, "offset": 0}}, "data": [job(0), job(1)]})),
-        Scripted::empty(503),
+        // Not a 503: that would be retried.
+        Scripted::empty(500),
     ]);
     let client = connect(&server);
     let results: Vec<_> = futures::StreamExt::collect(
@@ -134,6 +135,6 @@ async fn a_failing_page_is_the_streams_last_item() {
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(
         results[2].as_ref().unwrap_err().to_string(),
-        "503 Service Unavailable"
+        "500 Internal Server Error"
     );
 }

@@ -38,6 +38,7 @@ const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     csrf: ::std::option::Option::None,
     accepts: &[("get_cluster_jobs", "application/json")],
     content_types: &[],
+    repeatable_operations: &[],
 };
 impl Client {
     /// Connects to `base_url` (scheme, host, port and path prefix) with the default

@@ -39,6 +39,7 @@ const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     }),
     accepts: &[("list_jobs", "application/json")],
     content_types: &[],
+    repeatable_operations: &["list_jobs"],
 };
 impl Client {
     /// Connects to `base_url` (scheme, host, port and path prefix) with the default
