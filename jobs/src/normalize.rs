@@ -55,6 +55,22 @@ pub fn hnas(system: &str, job: &hnas_client::types::TreeCloneJob) -> Job {
     }
 }
 
+/// A VSP One Object time: RFC 3339 text, or epoch seconds with a fraction as real systems send
+/// (a number outside the calendar is no time).
+fn vsp_object_time(time: Option<&vsp_object_client::types::Timestamp>) -> Option<DateTime<Utc>> {
+    use vsp_object_client::types::Timestamp;
+    match time? {
+        Timestamp::DateTime(time) => Some(*time),
+        Timestamp::Double(seconds) if seconds.is_finite() => {
+            let millis = (seconds * 1000.0).round();
+            (millis.abs() < 1e17)
+                .then(|| Utc.timestamp_millis_opt(millis as i64).single())
+                .flatten()
+        }
+        Timestamp::Double(_) => None,
+    }
+}
+
 /// A VSP One Object job.
 pub fn vsp_object(system: &str, job: &vsp_object_client::types::Job) -> Job {
     let vendor_state = job.job_state.as_ref().map(|s| s.as_str().to_string());
@@ -71,8 +87,8 @@ pub fn vsp_object(system: &str, job: &vsp_object_client::types::Job) -> Job {
             .as_deref()
             .map_or(State::Unknown(String::new()), State::from_vsp_object),
         vendor_state,
-        started: job.start_time,
-        ended: job.complete_time,
+        started: vsp_object_time(job.start_time.as_ref()),
+        ended: vsp_object_time(job.complete_time.as_ref()),
         progress: None,
         message: job
             .job_stats
@@ -160,6 +176,26 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn vsp_object_times_as_text_or_epoch_seconds() {
+        let job: vsp_object_client::types::Job = serde_json::from_value(json!({
+            "jobId": {"id": -769908758},
+            "startTime": 1752770711.809,
+            "completeTime": "2025-07-17T16:45:11.809Z",
+        }))
+        .unwrap();
+        let normalized = super::vsp_object("s", &job);
+        assert_eq!(normalized.id, "-769908758");
+        assert_eq!(
+            normalized.started.unwrap().to_rfc3339(),
+            "2025-07-17T16:45:11.809+00:00"
+        );
+        assert_eq!(normalized.ended, normalized.started);
+        let far: vsp_object_client::types::Job =
+            serde_json::from_value(json!({"startTime": 1e300})).unwrap();
+        assert_eq!(super::vsp_object("s", &far).started, None);
+    }
+
+    #[test]
     fn percentages_in_messages() {
         for (message, expected) in [
             ("Running: 40% complete", Some(40.0)),
@@ -217,6 +253,7 @@ mod tests {
             let vsp: vsp_object_client::types::Job = serde_json::from_value(json!({
                 "jobState": a, "jobType": b, "bucketName": c,
                 "jobStats": {"failed": number},
+                "startTime": if float.is_finite() { json!(float) } else { json!(null) },
             })).expect("strings decode");
             let job = super::vsp_object(&d, &vsp);
             prop_assert_eq!(job.kind.as_deref(), Some(b.as_str()));

@@ -163,8 +163,24 @@ fn fragment(pointer: &str) -> String {
 fn close_objects(value: &mut Value, is_name_map: bool) {
     match value {
         Value::Object(object) => {
+            if !is_name_map && let Some(nullable) = object.remove("nullable") {
+                // OpenAPI 3.0's `nullable: true` is JSON Schema's `null` as a second type.
+                match (nullable, object.get_mut("type")) {
+                    (Value::Bool(false), _) => {}
+                    (Value::Bool(true), Some(Value::String(kind))) => {
+                        let kind = kind.clone();
+                        object.insert("type".into(), serde_json::json!([kind, "null"]));
+                        if let Some(Value::Array(values)) = object.get_mut("enum") {
+                            values.push(Value::Null);
+                        }
+                    }
+                    _ => panic!(
+                        "`nullable` without a single `type`; teach the example check about it"
+                    ),
+                }
+            }
             if !is_name_map {
-                for keyword in ["nullable", "exclusiveMinimum", "exclusiveMaximum"] {
+                for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
                     assert!(
                         !object.contains_key(keyword),
                         "`{keyword}` differs between OpenAPI 3.0 and JSON Schema 2020-12; teach the example check about it"

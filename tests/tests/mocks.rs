@@ -130,7 +130,7 @@ async fn vsp_object_mock_serves_the_token_and_the_list() {
             .header("cookie", "XSRF-TOKEN=t1");
         then.ok(&types::JobListResponse {
             jobs: vec![types::Job::default()],
-            page_token: String::new(),
+            page_token: None,
         });
     });
     let client = Client::connect(

@@ -27,7 +27,7 @@ impl Client {
                 async move {
                     let page = request.send().await?.into_inner();
                     let next = ::std::option::Option::Some(&page)
-                        .map(|value| &value.page_token)
+                        .and_then(|value| value.page_token.as_ref())
                         .cloned();
                     Ok((page.jobs, next))
                 }

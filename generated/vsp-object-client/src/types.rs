@@ -27,12 +27,11 @@ pub struct Job {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bucket_name: ::std::option::Option<::std::string::String>,
-    /// When the job completed.
     #[serde(
         rename = "completeTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub complete_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub complete_time: ::std::option::Option<Timestamp>,
     #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<MetadataId>,
     /// Parameters that depend on the job's type.
@@ -54,12 +53,11 @@ pub struct Job {
     /// The kind of job.
     #[serde(rename = "jobType", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: ::std::option::Option<JobJobType>,
-    /// When the job started.
     #[serde(
         rename = "startTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<Timestamp>,
 }
 impl Job {
     pub fn builder() -> builder::Job {
@@ -128,9 +126,12 @@ impl JobListRequest {
 pub struct JobListResponse {
     /// The jobs of this page.
     pub jobs: ::std::vec::Vec<Job>,
-    /// Token that fetches the next page of results.
-    #[serde(rename = "pageToken")]
-    pub page_token: ::std::string::String,
+    /// Token that fetches the next page of results; absent, null or empty on the last page.
+    #[serde(
+        rename = "pageToken",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub page_token: ::std::option::Option<::std::string::String>,
 }
 impl JobListResponse {
     pub fn builder() -> builder::JobListResponse {
@@ -161,6 +162,61 @@ pub struct MetadataId {
 impl MetadataId {
     pub fn builder() -> builder::MetadataId {
         Default::default()
+    }
+}
+/// A moment, as RFC 3339 text (as the page documents) or as seconds since the Unix epoch with a fraction (as real systems send, for example 1752770711.809).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Timestamp {
+    DateTime(::chrono::DateTime<::chrono::offset::Utc>),
+    Double(f64),
+}
+impl ::std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::DateTime(x) => x.fmt(f),
+            Self::Double(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::str::FromStr for Timestamp {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if let Ok(v) = value.parse() {
+            Ok(Self::DateTime(v))
+        } else if let Ok(v) = value.parse() {
+            Ok(Self::Double(v))
+        } else {
+            Err("string conversion failed for all variants".into())
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for Timestamp {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for Timestamp {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for Timestamp {
+    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<f64> for Timestamp {
+    fn from(value: f64) -> Self {
+        Self::Double(value)
     }
 }
 /// Types for composing complex structures.
@@ -253,7 +309,7 @@ pub mod builder {
             ::std::string::String,
         >,
         complete_time: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<super::Timestamp>,
             ::std::string::String,
         >,
         job_id: ::std::result::Result<
@@ -277,7 +333,7 @@ pub mod builder {
             ::std::string::String,
         >,
         start_time: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<super::Timestamp>,
             ::std::string::String,
         >,
     }
@@ -310,9 +366,7 @@ pub mod builder {
         }
         pub fn complete_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.complete_time = value
@@ -384,9 +438,7 @@ pub mod builder {
         }
         pub fn start_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
             T::Error: ::std::fmt::Display,
         {
             self.start_time = value
@@ -533,13 +585,16 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct JobListResponse {
         jobs: ::std::result::Result<::std::vec::Vec<super::Job>, ::std::string::String>,
-        page_token: ::std::result::Result<::std::string::String, ::std::string::String>,
+        page_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
     }
     impl ::std::default::Default for JobListResponse {
         fn default() -> Self {
             Self {
                 jobs: Err("no value supplied for jobs".to_string()),
-                page_token: Err("no value supplied for page_token".to_string()),
+                page_token: Ok(Default::default()),
             }
         }
     }
@@ -556,7 +611,7 @@ pub mod builder {
         }
         pub fn page_token<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.page_token = value

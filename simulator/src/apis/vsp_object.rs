@@ -46,17 +46,26 @@ pub fn job(simulator: &Simulator, index: u64, t: f64) -> Value {
         Phase::Done(Outcome::Failure) => ("FAILED", 0.7),
         Phase::Done(Outcome::Cancelled) => ("CANCELLED", 0.2),
     };
+    // Real systems send epoch seconds with a fraction, the page documents RFC 3339 text: odd
+    // jobs get the one, even jobs the other.
+    let time = |at: chrono::DateTime<chrono::Utc>| {
+        if index % 2 == 1 {
+            json!(at.timestamp_millis() as f64 / 1000.0)
+        } else {
+            json!(at.to_rfc3339())
+        }
+    };
     let mut body = json!({
         "jobId": {"id": index},
         "jobState": state,
         "jobType": job_type,
-        "startTime": simulator.clock.at(life.started).to_rfc3339(),
+        "startTime": time(simulator.clock.at(life.started)),
         "jobParams": {"priority": if index.is_multiple_of(5) { "high" } else { "normal" }, "user": (index % 3).to_string()},
         "jobStats": {"processed": (objects as f64 * done) as i64, "failed": if state == "FAILED" { 1 + objects / 1000 } else { 0 }},
         "bucketName": format!("bucket-{}", index % 10),
     });
     if matches!(life.phase(t), Phase::Done(_)) {
-        body["completeTime"] = json!(simulator.clock.at(life.finished).to_rfc3339());
+        body["completeTime"] = time(simulator.clock.at(life.finished));
     }
     body
 }
@@ -153,15 +162,10 @@ async fn list(
         }
         index += 1;
     }
-    let token = if index < simulator.config.jobs {
-        format!("n{index:x}")
-    } else {
-        String::new()
-    };
-    answer(
-        &simulator.faults,
-        json!({"jobs": jobs, "pageToken": token}),
-        None,
-    )
-    .await
+    // The last page carries no token at all, as real systems answer.
+    let mut page = json!({"jobs": jobs});
+    if index < simulator.config.jobs {
+        page["pageToken"] = json!(format!("n{index:x}"));
+    }
+    answer(&simulator.faults, page, None).await
 }
