@@ -18,14 +18,19 @@ pub struct GetClusterJobs<'a> {
     code: Result<Option<i64>, String>,
     description: Result<Option<::std::string::String>, String>,
     end_time: Result<Option<::std::string::String>, String>,
+    error_code: Result<Option<::std::string::String>, String>,
+    error_message: Result<Option<::std::string::String>, String>,
     fields: Result<Option<::storage_jobs_runtime::CommaSeparated>, String>,
     max_records: Result<Option<i64>, String>,
     message: Result<Option<::std::string::String>, String>,
+    node_name: Result<Option<::std::string::String>, String>,
     order_by: Result<Option<::storage_jobs_runtime::CommaSeparated>, String>,
     return_records: Result<Option<bool>, String>,
     return_timeout: Result<Option<i64>, String>,
     start_time: Result<Option<::std::string::String>, String>,
     state: Result<Option<::std::string::String>, String>,
+    svm_name: Result<Option<::std::string::String>, String>,
+    svm_uuid: Result<Option<::std::string::String>, String>,
     uuid: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetClusterJobs<'a> {
@@ -35,14 +40,19 @@ impl<'a> GetClusterJobs<'a> {
             code: Ok(None),
             description: Ok(None),
             end_time: Ok(None),
+            error_code: Ok(None),
+            error_message: Ok(None),
             fields: Ok(None),
             max_records: Ok(None),
             message: Ok(None),
+            node_name: Ok(None),
             order_by: Ok(None),
             return_records: Ok(None),
             return_timeout: Ok(None),
             start_time: Ok(None),
             state: Ok(None),
+            svm_name: Ok(None),
+            svm_uuid: Ok(None),
             uuid: Ok(None),
         }
     }
@@ -82,6 +92,32 @@ impl<'a> GetClusterJobs<'a> {
             });
         self
     }
+    pub fn error_code<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.error_code = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for error_code failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn error_message<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.error_message = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for error_message failed"
+                    .to_string()
+            });
+        self
+    }
     pub fn fields<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::storage_jobs_runtime::CommaSeparated>,
@@ -114,6 +150,19 @@ impl<'a> GetClusterJobs<'a> {
             .map(Some)
             .map_err(|_| {
                 "conversion to `:: std :: string :: String` for message failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn node_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.node_name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for node_name failed"
                     .to_string()
             });
         self
@@ -176,6 +225,32 @@ impl<'a> GetClusterJobs<'a> {
             });
         self
     }
+    pub fn svm_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.svm_name = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for svm_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn svm_uuid<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.svm_uuid = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for svm_uuid failed"
+                    .to_string()
+            });
+        self
+    }
     pub fn uuid<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -197,27 +272,37 @@ impl<'a> GetClusterJobs<'a> {
             code,
             description,
             end_time,
+            error_code,
+            error_message,
             fields,
             max_records,
             message,
+            node_name,
             order_by,
             return_records,
             return_timeout,
             start_time,
             state,
+            svm_name,
+            svm_uuid,
             uuid,
         } = self;
         let code = code.map_err(Error::InvalidRequest)?;
         let description = description.map_err(Error::InvalidRequest)?;
         let end_time = end_time.map_err(Error::InvalidRequest)?;
+        let error_code = error_code.map_err(Error::InvalidRequest)?;
+        let error_message = error_message.map_err(Error::InvalidRequest)?;
         let fields = fields.map_err(Error::InvalidRequest)?;
         let max_records = max_records.map_err(Error::InvalidRequest)?;
         let message = message.map_err(Error::InvalidRequest)?;
+        let node_name = node_name.map_err(Error::InvalidRequest)?;
         let order_by = order_by.map_err(Error::InvalidRequest)?;
         let return_records = return_records.map_err(Error::InvalidRequest)?;
         let return_timeout = return_timeout.map_err(Error::InvalidRequest)?;
         let start_time = start_time.map_err(Error::InvalidRequest)?;
         let state = state.map_err(Error::InvalidRequest)?;
+        let svm_name = svm_name.map_err(Error::InvalidRequest)?;
+        let svm_uuid = svm_uuid.map_err(Error::InvalidRequest)?;
         let uuid = uuid.map_err(Error::InvalidRequest)?;
         let url = format!("{}/cluster/jobs", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -233,9 +318,12 @@ impl<'a> GetClusterJobs<'a> {
             .query(&progenitor_client::QueryParam::new("code", &code))
             .query(&progenitor_client::QueryParam::new("description", &description))
             .query(&progenitor_client::QueryParam::new("end_time", &end_time))
+            .query(&progenitor_client::QueryParam::new("error.code", &error_code))
+            .query(&progenitor_client::QueryParam::new("error.message", &error_message))
             .query(&progenitor_client::QueryParam::new("fields", &fields))
             .query(&progenitor_client::QueryParam::new("max_records", &max_records))
             .query(&progenitor_client::QueryParam::new("message", &message))
+            .query(&progenitor_client::QueryParam::new("node.name", &node_name))
             .query(&progenitor_client::QueryParam::new("order_by", &order_by))
             .query(
                 &progenitor_client::QueryParam::new("return_records", &return_records),
@@ -245,6 +333,8 @@ impl<'a> GetClusterJobs<'a> {
             )
             .query(&progenitor_client::QueryParam::new("start_time", &start_time))
             .query(&progenitor_client::QueryParam::new("state", &state))
+            .query(&progenitor_client::QueryParam::new("svm.name", &svm_name))
+            .query(&progenitor_client::QueryParam::new("svm.uuid", &svm_uuid))
             .query(&progenitor_client::QueryParam::new("uuid", &uuid))
             .headers(header_map)
             .build()?;

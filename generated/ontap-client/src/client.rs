@@ -64,28 +64,38 @@ impl Client {
     /// - `code`: Filter by code.
     /// - `description`: Filter by description.
     /// - `end_time`: Filter by end_time.
+    /// - `error_code`: Filter by error code.
+    /// - `error_message`: Filter by error message.
     /// - `fields`: The fields to return.
     /// - `max_records`: Return at most this many records.
     /// - `message`: Filter by message.
+    /// - `node_name`: Filter by node name.
     /// - `order_by`: Fields to order by, each optionally followed by asc or desc; ascending is the default.
     /// - `return_records`: Whether records are returned (the default for GET); when false, only the number of records is.
     /// - `return_timeout`: Seconds the call may run before it returns. ONTAP returns earlier when max_records or the end of the collection is reached.
     /// - `start_time`: Filter by start_time.
     /// - `state`: Filter by state.
+    /// - `svm_name`: Filter by storage VM name.
+    /// - `svm_uuid`: Filter by storage VM UUID.
     /// - `uuid`: Filter by uuid.
     /// ```text
     /// let response = client.get_cluster_jobs()
     ///    .code(code)
     ///    .description(description)
     ///    .end_time(end_time)
+    ///    .error_code(error_code)
+    ///    .error_message(error_message)
     ///    .fields(fields)
     ///    .max_records(max_records)
     ///    .message(message)
+    ///    .node_name(node_name)
     ///    .order_by(order_by)
     ///    .return_records(return_records)
     ///    .return_timeout(return_timeout)
     ///    .start_time(start_time)
     ///    .state(state)
+    ///    .svm_name(svm_name)
+    ///    .svm_uuid(svm_uuid)
     ///    .uuid(uuid)
     ///    .send()
     ///    .await;

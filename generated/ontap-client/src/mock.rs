@@ -92,6 +92,56 @@ pub mod operations {
             Self(self.0.query_param_missing("message"))
         }
 
+        /// Matches query parameter `error.code` (its text as sent).
+        pub fn error_code(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("error.code", value.to_string()))
+        }
+
+        /// Matches a request without query parameter `error.code`.
+        pub fn error_code_absent(self) -> Self {
+            Self(self.0.query_param_missing("error.code"))
+        }
+
+        /// Matches query parameter `error.message` (its text as sent).
+        pub fn error_message(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("error.message", value.to_string()))
+        }
+
+        /// Matches a request without query parameter `error.message`.
+        pub fn error_message_absent(self) -> Self {
+            Self(self.0.query_param_missing("error.message"))
+        }
+
+        /// Matches query parameter `node.name` (its text as sent).
+        pub fn node_name(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("node.name", value.to_string()))
+        }
+
+        /// Matches a request without query parameter `node.name`.
+        pub fn node_name_absent(self) -> Self {
+            Self(self.0.query_param_missing("node.name"))
+        }
+
+        /// Matches query parameter `svm.name` (its text as sent).
+        pub fn svm_name(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("svm.name", value.to_string()))
+        }
+
+        /// Matches a request without query parameter `svm.name`.
+        pub fn svm_name_absent(self) -> Self {
+            Self(self.0.query_param_missing("svm.name"))
+        }
+
+        /// Matches query parameter `svm.uuid` (its text as sent).
+        pub fn svm_uuid(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("svm.uuid", value.to_string()))
+        }
+
+        /// Matches a request without query parameter `svm.uuid`.
+        pub fn svm_uuid_absent(self) -> Self {
+            Self(self.0.query_param_missing("svm.uuid"))
+        }
+
         /// Matches query parameter `fields` (its text as sent).
         pub fn fields(self, value: impl ::std::string::ToString) -> Self {
             Self(self.0.query_param("fields", value.to_string()))

@@ -72,23 +72,41 @@ pub struct Job {
     /// When the job ended.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<ErrorBody>,
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<SelfLink>,
     /// Details of the job's current state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub node: ::std::option::Option<JobNode>,
     /// When the job started.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// The job's state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<JobState>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub svm: ::std::option::Option<JobSvm>,
     /// The job's UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::uuid::Uuid>,
 }
 impl Job {
     pub fn builder() -> builder::Job {
+        Default::default()
+    }
+}
+/// The node the job runs on.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct JobNode {
+    /// The node's name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+impl JobNode {
+    pub fn builder() -> builder::JobNode {
         Default::default()
     }
 }
@@ -124,6 +142,23 @@ pub enum JobState {
     JobState { Queued => "queued", Running => "running", Paused => "paused", Success =>
     "success", Failure => "failure" }
 );
+/// The storage VM the job belongs to.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct JobSvm {
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<SelfLink>,
+    /// The storage VM's name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The storage VM's UUID.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub uuid: ::std::option::Option<::uuid::Uuid>,
+}
+impl JobSvm {
+    pub fn builder() -> builder::JobSvm {
+        Default::default()
+    }
+}
 /// Links of a collection.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Links {
@@ -399,6 +434,10 @@ pub mod builder {
             ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
             ::std::string::String,
         >,
+        error: ::std::result::Result<
+            ::std::option::Option<super::ErrorBody>,
+            ::std::string::String,
+        >,
         links: ::std::result::Result<
             ::std::option::Option<super::SelfLink>,
             ::std::string::String,
@@ -407,12 +446,20 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        node: ::std::result::Result<
+            ::std::option::Option<super::JobNode>,
+            ::std::string::String,
+        >,
         start_time: ::std::result::Result<
             ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
             ::std::string::String,
         >,
         state: ::std::result::Result<
             ::std::option::Option<super::JobState>,
+            ::std::string::String,
+        >,
+        svm: ::std::result::Result<
+            ::std::option::Option<super::JobSvm>,
             ::std::string::String,
         >,
         uuid: ::std::result::Result<
@@ -426,10 +473,13 @@ pub mod builder {
                 code: Ok(Default::default()),
                 description: Ok(Default::default()),
                 end_time: Ok(Default::default()),
+                error: Ok(Default::default()),
                 links: Ok(Default::default()),
                 message: Ok(Default::default()),
+                node: Ok(Default::default()),
                 start_time: Ok(Default::default()),
                 state: Ok(Default::default()),
+                svm: Ok(Default::default()),
                 uuid: Ok(Default::default()),
             }
         }
@@ -471,6 +521,16 @@ pub mod builder {
                 });
             self
         }
+        pub fn error<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::ErrorBody>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.error = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for error: {e}"));
+            self
+        }
         pub fn links<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<super::SelfLink>>,
@@ -491,6 +551,16 @@ pub mod builder {
                 .map_err(|e| {
                     format!("error converting supplied value for message: {e}")
                 });
+            self
+        }
+        pub fn node<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::JobNode>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.node = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for node: {e}"));
             self
         }
         pub fn start_time<T>(mut self, value: T) -> Self
@@ -517,6 +587,16 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for state: {e}"));
             self
         }
+        pub fn svm<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::JobSvm>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.svm = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for svm: {e}"));
+            self
+        }
         pub fn uuid<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -537,10 +617,13 @@ pub mod builder {
                 code: value.code?,
                 description: value.description?,
                 end_time: value.end_time?,
+                error: value.error?,
                 links: value.links?,
                 message: value.message?,
+                node: value.node?,
                 start_time: value.start_time?,
                 state: value.state?,
+                svm: value.svm?,
                 uuid: value.uuid?,
             })
         }
@@ -551,12 +634,54 @@ pub mod builder {
                 code: Ok(value.code),
                 description: Ok(value.description),
                 end_time: Ok(value.end_time),
+                error: Ok(value.error),
                 links: Ok(value.links),
                 message: Ok(value.message),
+                node: Ok(value.node),
                 start_time: Ok(value.start_time),
                 state: Ok(value.state),
+                svm: Ok(value.svm),
                 uuid: Ok(value.uuid),
             }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct JobNode {
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for JobNode {
+        fn default() -> Self {
+            Self {
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl JobNode {
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<JobNode> for super::JobNode {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: JobNode,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { name: value.name? })
+        }
+    }
+    impl ::std::convert::From<super::JobNode> for JobNode {
+        fn from(value: super::JobNode) -> Self {
+            Self { name: Ok(value.name) }
         }
     }
     #[derive(Clone, Debug)]
@@ -637,6 +762,83 @@ pub mod builder {
                 links: Ok(value.links),
                 num_records: Ok(value.num_records),
                 records: Ok(value.records),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct JobSvm {
+        links: ::std::result::Result<
+            ::std::option::Option<super::SelfLink>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        uuid: ::std::result::Result<
+            ::std::option::Option<::uuid::Uuid>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for JobSvm {
+        fn default() -> Self {
+            Self {
+                links: Ok(Default::default()),
+                name: Ok(Default::default()),
+                uuid: Ok(Default::default()),
+            }
+        }
+    }
+    impl JobSvm {
+        pub fn links<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::SelfLink>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.links = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for links: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn uuid<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.uuid = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for uuid: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<JobSvm> for super::JobSvm {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: JobSvm,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                links: value.links?,
+                name: value.name?,
+                uuid: value.uuid?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::JobSvm> for JobSvm {
+        fn from(value: super::JobSvm) -> Self {
+            Self {
+                links: Ok(value.links),
+                name: Ok(value.name),
+                uuid: Ok(value.uuid),
             }
         }
     }

@@ -22,7 +22,7 @@ const API: u64 = 5;
 pub const RETENTION: f64 = 300.0;
 /// Records per page when the caller sets no `max_records` (ONTAP cuts a page at its return timeout).
 pub const DEFAULT_PAGE: usize = 10_000;
-const FILTERABLE: [&str; 7] = [
+const FILTERABLE: [&str; 12] = [
     "state",
     "start_time",
     "end_time",
@@ -30,6 +30,11 @@ const FILTERABLE: [&str; 7] = [
     "uuid",
     "description",
     "message",
+    "error.code",
+    "error.message",
+    "node.name",
+    "svm.name",
+    "svm.uuid",
 ];
 const DEFAULT_FIELDS: [&str; 3] = ["uuid", "description", "state"];
 const DESCRIPTIONS: [&str; 5] = [
@@ -103,11 +108,41 @@ pub fn job(simulator: &Simulator, index: u64, t: f64) -> Map<String, Value> {
             json!(simulator.clock.at(life.finished).to_rfc3339()),
         );
     }
+    // What ONTAP 9.10 and later add: the node, the storage VM, and for a failed job its error.
+    let svm = index % 3;
+    record.insert(
+        "node".into(),
+        json!({"name": format!("node{}", index % 4 + 1)}),
+    );
+    record.insert(
+        "svm".into(),
+        json!({
+            "name": format!("svm{svm}"),
+            "uuid": format!("02c9e252-41be-11e9-81d5-00a0986138f{svm}"),
+            "_links": {"self": {"href": format!("/api/svm/svms/02c9e252-41be-11e9-81d5-00a0986138f{svm}")}},
+        }),
+    );
+    if state == "failure" {
+        record.insert(
+            "error".into(),
+            json!({"code": code.to_string(), "message": message, "arguments": []}),
+        );
+    }
     record.insert(
         "_links".into(),
         json!({"self": {"href": format!("/api/cluster/jobs/{uuid}")}}),
     );
     record
+}
+
+/// A field of a record by its ONTAP name, dotted for nested fields (`svm.name`).
+fn field<'r>(record: &'r Map<String, Value>, name: &str) -> Option<&'r Value> {
+    let mut parts = name.split('.');
+    let mut value = record.get(parts.next()?)?;
+    for part in parts {
+        value = value.get(part)?;
+    }
+    Some(value)
 }
 
 /// ONTAP's error body.
@@ -362,7 +397,7 @@ async fn jobs(
         request
             .filters
             .iter()
-            .all(|(field, pattern)| matches(record.get(field), pattern))
+            .all(|(name, pattern)| matches(field(record, name), pattern))
     };
     let mut page = Vec::new();
     let mut next = None;
