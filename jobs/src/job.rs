@@ -126,6 +126,18 @@ impl State {
         }
     }
 
+    /// VSPC: the `status` of the copy job's backup server job (embedded with
+    /// `expand=BackupServerJob`), the state of its current or last run.
+    pub fn from_vspc(raw: &str) -> State {
+        match raw {
+            "WaitingTape" | "WaitingRepository" => State::Queued,
+            "Running" | "Starting" | "Stopping" | "Enabling" | "Disabling" => State::Running,
+            "Success" | "Warning" => State::Succeeded,
+            "Failed" => State::Failed,
+            other => State::Unknown(other.to_string()),
+        }
+    }
+
     /// BlueXP `status`, free text matched without regard to case.
     pub fn from_bluexp(raw: &str) -> State {
         match raw.to_ascii_lowercase().as_str() {
@@ -224,6 +236,24 @@ mod tests {
         ];
         for (raw, state) in vsp {
             assert_eq!(State::from_vsp_object(raw), state, "vsp {raw}");
+        }
+        let vspc = [
+            ("WaitingTape", Queued),
+            ("WaitingRepository", Queued),
+            ("Running", Running),
+            ("Starting", Running),
+            ("Stopping", Running),
+            ("Enabling", Running),
+            ("Disabling", Running),
+            ("Success", Succeeded),
+            ("Warning", Succeeded),
+            ("Failed", Failed),
+            ("Idle", Unknown("Idle".into())),
+            ("None", Unknown("None".into())),
+            ("Unknown", Unknown("Unknown".into())),
+        ];
+        for (raw, state) in vspc {
+            assert_eq!(State::from_vspc(raw), state, "vspc {raw}");
         }
         let bluexp = [
             ("Queued", Queued),

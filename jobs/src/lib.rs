@@ -11,13 +11,15 @@
 //! |---|---|---|---|---|---|---|
 //! | HNAS | `QUEUED` | `RUNNING`, `ABORTING` | | `FINISHED` | `ERRORED` | `ABORTED` |
 //! | VSP One Object | | `EXAMINING`, `PROCESSING`, `EXECUTING` | | `COMPLETE` | `FAILED` | `CANCELLED` |
-//! | VSPC | | | | | | |
+//! | VSPC | `WaitingTape`, `WaitingRepository` | `Running`, `Starting`, `Stopping`, `Enabling`, `Disabling` | | `Success`, `Warning` | `Failed` | |
 //! | BlueXP backup | `Queued`, `Pending` | `Running`, `In Progress`, `InProgress` | | `Completed`, `Complete`, `Success`, `Succeeded` | `Failed`, `Failure`, `Error` | `Aborted`, `Cancelled`, `Canceled` |
 //! | ONTAP | `queued` | `running` | `paused` | `success` | `failure` | |
 //!
-//! HNAS `INVALID` is `Unknown("INVALID")`. VSPC file share copy jobs are configurations that
-//! report no state: `Unknown("not reported")`. BlueXP statuses are free text, matched without
-//! regard to case.
+//! HNAS `INVALID` is `Unknown("INVALID")`. A VSPC file share copy job is a configuration; its
+//! state is that of its backup server job's current or last run, which the source asks VSPC
+//! to embed (`expand=BackupServerJob`); `Idle`, `None` and `Unknown` stay unknown, and a server
+//! that does not embed it gives `Unknown("not reported")`. BlueXP statuses are free text,
+//! matched without regard to case.
 
 mod job;
 pub mod normalize;

@@ -100,24 +100,42 @@ pub fn vsp_object(system: &str, job: &vsp_object_client::types::Job) -> Job {
     }
 }
 
-/// A VSPC file share copy job (a configuration: it reports no state).
+/// A VSPC file share copy job: a configuration, whose state, times and failure are those of
+/// its backup server job's current or last run when VSPC embedded it.
 pub fn vspc(system: &str, job: &vspc_client::types::BackupServerFileShareCopyJob) -> Job {
+    let run = job
+        .embedded
+        .as_ref()
+        .and_then(|e| e.backup_server_job.as_ref());
+    let vendor_state = run
+        .and_then(|run| run.status.as_ref())
+        .map(|status| status.as_str().to_string());
+    let retention = job.retention.map(|r| {
+        format!(
+            "keeps copies {r} {}",
+            job.retention_unit.as_deref().unwrap_or("days")
+        )
+    });
     Job {
         system: system.to_string(),
         vendor: Vendor::Vspc,
         id: job.instance_uid.map(|u| u.to_string()).unwrap_or_default(),
-        kind: Some("file share backup copy".to_string()),
-        state: State::Unknown("not reported".to_string()),
-        vendor_state: None,
-        started: None,
-        ended: None,
+        // The backup server job's name says more than the kind every copy job shares.
+        kind: Some(
+            run.and_then(|run| non_empty(run.name.as_ref()))
+                .unwrap_or_else(|| "file share backup copy".to_string()),
+        ),
+        state: vendor_state.as_deref().map_or_else(
+            || State::Unknown("not reported".to_string()),
+            State::from_vspc,
+        ),
+        vendor_state,
+        started: run.and_then(|run| run.last_run),
+        ended: run.and_then(|run| run.last_end_time),
         progress: None,
-        message: job.retention.map(|r| {
-            format!(
-                "keeps copies {r} {}",
-                job.retention_unit.as_deref().unwrap_or("days")
-            )
-        }),
+        message: run
+            .and_then(|run| non_empty(run.failure_message.as_ref()))
+            .or(retention),
         raw: raw(job),
     }
 }
@@ -263,6 +281,11 @@ mod tests {
             })).expect("strings decode");
             let job = super::vspc(&b, &vspc);
             prop_assert!(job.message.is_some_and(|m| m.ends_with(a.as_str())));
+            let vspc: vspc_client::types::BackupServerFileShareCopyJob = serde_json::from_value(json!({
+                "_embedded": {"backupServerJob": {"status": c, "name": d, "failureMessage": a}},
+            })).expect("strings decode");
+            let job = super::vspc(&b, &vspc);
+            prop_assert_eq!(job.vendor_state.as_deref(), Some(c.as_str()));
 
             let bluexp: bluexp_backup_client::types::Job = serde_json::from_value(json!({
                 "id": a, "status": b, "error": c,

@@ -115,7 +115,9 @@ impl JobSource for VspcSource {
     }
     fn jobs(&self) -> JobStream<'_> {
         self.client
-            .get_backup_server_file_share_copy_jobs_stream(|request| request.limit(500))
+            .get_backup_server_file_share_copy_jobs_stream(|request| {
+                request.limit(500).expand(["BackupServerJob"])
+            })
             .map(move |item| {
                 let job = item.map_err(|e| error(&self.system, e))?;
                 Ok(normalize::vspc(&self.system, &job))

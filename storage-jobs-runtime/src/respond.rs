@@ -150,10 +150,13 @@ impl Answer {
         Ok(self.value(inner))
     }
 
-    /// A documented error with a JSON body, wrapped in the operation's error type.
+    /// A documented error with a JSON body, wrapped in the operation's error type. A server
+    /// that sends the documented status without any body (a proxy, an overloaded server) gets
+    /// the status and its empty body, as an undocumented answer would, not a decoding error.
     pub fn error_json<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         match self.decode() {
             Ok(body) => self.error(wrap(body)),
+            Err(_) if self.body.iter().all(u8::is_ascii_whitespace) => self.undocumented(),
             Err(error) => error,
         }
     }
@@ -229,6 +232,13 @@ mod tests {
             matches!(undocumented, Error::UnexpectedStatus { body, .. } if body.bytes() == b"down")
         );
         let empty: ResponseValue<Option<Job>> = answer(200, "").json::<_, JobError>().unwrap();
+        assert!(matches!(
+            answer(503, "").error_json::<Job, JobError>(|_| JobError::NotFound(String::new())),
+            Error::UnexpectedStatus {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                ..
+            }
+        ));
         assert_eq!(empty.into_inner(), None);
     }
 }

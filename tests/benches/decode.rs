@@ -37,7 +37,7 @@ fn page(vendor: &str) -> Vec<u8> {
             json!({"jobs": (0..JOBS).map(|i| vsp_object::job(&s, i, 0.0)).collect::<Vec<_>>(), "pageToken": ""})
         }
         "vspc" => {
-            json!({"meta": {"pagingInfo": {"total": JOBS, "count": JOBS, "offset": 0}}, "data": (0..JOBS).map(|i| vspc::job(&s, i)).collect::<Vec<_>>()})
+            json!({"meta": {"pagingInfo": {"total": JOBS, "count": JOBS, "offset": 0}}, "data": (0..JOBS).map(|i| vspc::job(&s, i, false)).collect::<Vec<_>>()})
         }
         "bluexp-backup" => {
             json!({"job": (0..JOBS).map(|i| bluexp::job(&s, i, 0.0)).collect::<Vec<_>>()})

@@ -146,7 +146,7 @@ async fn vspc_lists_every_copy_job_by_offset() {
         .map(|job| job.instance_uid.unwrap().to_string())
         .collect();
     let expected = (0..333)
-        .map(|i| text(&vspc::job(&simulator, i)["instanceUid"]))
+        .map(|i| text(&vspc::job(&simulator, i, false)["instanceUid"]))
         .collect();
     assert_exactly_once("vspc", listed, expected);
 }

@@ -65,7 +65,7 @@ async fn unknown_fields_are_ignored() {
     let server = MockServer::start().await;
     server.script([Scripted::json(
         200,
-        &json!({"meta": {"pagingInfo": {"total": 1, "count": 1, "offset": 0}, "errors": null}, "data": [{"instanceUid": "732e9a7d-429e-46f3-9d87-97d703ae1814", "uniqueUid": "new-in-3.6", "_embedded": {}}]}),
+        &json!({"meta": {"pagingInfo": {"total": 1, "count": 1, "offset": 0}, "errors": null}, "data": [{"instanceUid": "732e9a7d-429e-46f3-9d87-97d703ae1814", "uniqueUid": "cd0c6c7a-5b0e-4a43-9fa5-12d0b4b4a0a1", "newInThreePointSeven": {"a": [1]}, "_embedded": {"somethingElse": 1}}]}),
     )]);
     let page = connect(&server)
         .get_backup_server_file_share_copy_jobs()

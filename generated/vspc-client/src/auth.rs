@@ -30,7 +30,7 @@ pub const USER_AGENT: &str = concat!(
 /// What the spec says about its operations that the session needs to know.
 const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     anonymous_operations: &[],
-    comma_separated: &[],
+    comma_separated: &[("get_backup_server_file_share_copy_jobs", "expand")],
     csrf: ::std::option::Option::None,
     accepts: &[("get_backup_server_file_share_copy_jobs", "application/json")],
     content_types: &[],

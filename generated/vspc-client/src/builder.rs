@@ -15,6 +15,7 @@ use super::{
 #[derive(Debug, Clone)]
 pub struct GetBackupServerFileShareCopyJobs<'a> {
     client: &'a super::Client,
+    expand: Result<Option<::storage_jobs_runtime::CommaSeparated>, String>,
     limit: Result<Option<::std::num::NonZeroU32>, String>,
     offset: Result<Option<i32>, String>,
 }
@@ -22,9 +23,23 @@ impl<'a> GetBackupServerFileShareCopyJobs<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
+            expand: Ok(None),
             limit: Ok(None),
             offset: Ok(None),
         }
+    }
+    pub fn expand<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::storage_jobs_runtime::CommaSeparated>,
+    {
+        self.expand = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: storage_jobs_runtime :: CommaSeparated` for expand failed"
+                    .to_string()
+            });
+        self
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
@@ -53,7 +68,8 @@ impl<'a> GetBackupServerFileShareCopyJobs<'a> {
     pub(crate) async fn send_raw(
         self,
     ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-        let Self { client, limit, offset } = self;
+        let Self { client, expand, limit, offset } = self;
+        let expand = expand.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let offset = offset.map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -69,6 +85,7 @@ impl<'a> GetBackupServerFileShareCopyJobs<'a> {
         let mut request = client
             .client
             .get(url)
+            .query(&progenitor_client::QueryParam::new("expand", &expand))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)

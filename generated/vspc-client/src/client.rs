@@ -61,10 +61,12 @@ impl Client {
     /// Sends a `GET` request to `/infrastructure/backupServers/jobs/fileShareCopyJobs`
     ///
     /// Arguments:
+    /// - `expand`: Related resources to embed in each copy job; `BackupServerJob` embeds the copy job's backup server job and its last run.
     /// - `limit`: Return at most this many resources.
     /// - `offset`: Skip this many resources before the first one returned.
     /// ```text
     /// let response = client.get_backup_server_file_share_copy_jobs()
+    ///    .expand(expand)
     ///    .limit(limit)
     ///    .offset(offset)
     ///    .send()

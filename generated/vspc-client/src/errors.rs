@@ -26,18 +26,38 @@ pub enum GetBackupServerFileShareCopyJobsError {
     BadRequest(types::ErrorResponse),
     /// `401`: The access token is missing, invalid or expired.
     Unauthorized(types::ErrorResponse),
+    /// `403`: The caller's role may not list these jobs.
+    Forbidden(types::ErrorResponse),
+    /// `404`: The resource does not exist.
+    NotFound(types::ErrorResponse),
+    /// `500`: The server failed.
+    InternalServerError(types::ErrorResponse),
+    /// `520`: An unknown error, VSPC's status for failures it cannot classify.
+    Status520(types::ErrorResponse),
 }
 impl storage_jobs_runtime::VendorError for GetBackupServerFileShareCopyJobsError {
     fn code(&self) -> ::std::option::Option<::std::string::String> {
         match self {
             Self::BadRequest(body) => storage_jobs_runtime::VendorError::code(body),
             Self::Unauthorized(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::Forbidden(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::NotFound(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::InternalServerError(body) => {
+                storage_jobs_runtime::VendorError::code(body)
+            }
+            Self::Status520(body) => storage_jobs_runtime::VendorError::code(body),
         }
     }
     fn message(&self) -> ::std::option::Option<::std::string::String> {
         match self {
             Self::BadRequest(body) => storage_jobs_runtime::VendorError::message(body),
             Self::Unauthorized(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::Forbidden(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::NotFound(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::InternalServerError(body) => {
+                storage_jobs_runtime::VendorError::message(body)
+            }
+            Self::Status520(body) => storage_jobs_runtime::VendorError::message(body),
         }
     }
 }

@@ -41,6 +41,16 @@ pub mod operations {
         pub fn offset_absent(self) -> Self {
             Self(self.0.query_param_missing("offset"))
         }
+
+        /// Matches query parameter `expand` (its text as sent).
+        pub fn expand(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("expand", value.to_string()))
+        }
+
+        /// Matches a request without query parameter `expand`.
+        pub fn expand_absent(self) -> Self {
+            Self(self.0.query_param_missing("expand"))
+        }
     }
 
     /// Answers a request to [`Client::get_backup_server_file_share_copy_jobs`](crate::Client::get_backup_server_file_share_copy_jobs).
@@ -70,6 +80,26 @@ pub mod operations {
         /// `401`: The access token is missing, invalid or expired.
         pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
             Self(self.0.status(401).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `403`: The caller's role may not list these jobs.
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(403).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `404`: The resource does not exist.
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(404).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `500`: The server failed.
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(500).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `520`: An unknown error, VSPC's status for failures it cannot classify.
+        pub fn status_520(self, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(520).header("content-type", "application/json").json_body_obj(value))
         }
     }
 }

@@ -30,6 +30,32 @@ pub(crate) fn get_backup_server_file_share_copy_jobs(
                     ),
             )
         }
+        403u16 => {
+            Err(
+                answer
+                    .error_json(errors::GetBackupServerFileShareCopyJobsError::Forbidden),
+            )
+        }
+        404u16 => {
+            Err(
+                answer
+                    .error_json(errors::GetBackupServerFileShareCopyJobsError::NotFound),
+            )
+        }
+        500u16 => {
+            Err(
+                answer
+                    .error_json(
+                        errors::GetBackupServerFileShareCopyJobsError::InternalServerError,
+                    ),
+            )
+        }
+        520u16 => {
+            Err(
+                answer
+                    .error_json(errors::GetBackupServerFileShareCopyJobsError::Status520),
+            )
+        }
         _ => Err(answer.undocumented()),
     }
 }

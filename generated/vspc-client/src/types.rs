@@ -3,6 +3,11 @@
 /// A backup copy job for file shares.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BackupServerFileShareCopyJob {
+    #[serde(
+        rename = "_embedded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub embedded: ::std::option::Option<BackupServerFileShareCopyJobEmbedded>,
     /// The copy job's UID.
     #[serde(
         rename = "instanceUid",
@@ -24,12 +29,30 @@ pub struct BackupServerFileShareCopyJob {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub source_file_share_job_uid: ::std::option::Option<::uuid::Uuid>,
+    /// Unique UID of the file share backup job whose backups are copied.
+    #[serde(
+        rename = "sourceFileShareJobUniqueUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub source_file_share_job_unique_uid: ::std::option::Option<::uuid::Uuid>,
+    /// Size of the data the copy job copies, in bytes.
+    #[serde(
+        rename = "sourceSize",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub source_size: ::std::option::Option<i64>,
     /// UID of the repository the copies go to.
     #[serde(
         rename = "targetRepositoryUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub target_repository_uid: ::std::option::Option<::uuid::Uuid>,
+    /// The copy job's unique UID across backup servers.
+    #[serde(
+        rename = "uniqueUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unique_uid: ::std::option::Option<::uuid::Uuid>,
 }
 impl BackupServerFileShareCopyJob {
     pub fn builder() -> builder::BackupServerFileShareCopyJob {
@@ -50,6 +73,93 @@ impl BackupServerFileShareCopyJobCollection {
         Default::default()
     }
 }
+/// Related resources, when the request asked for them with `expand`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct BackupServerFileShareCopyJobEmbedded {
+    #[serde(
+        rename = "backupServerJob",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub backup_server_job: ::std::option::Option<BackupServerJob>,
+}
+impl BackupServerFileShareCopyJobEmbedded {
+    pub fn builder() -> builder::BackupServerFileShareCopyJobEmbedded {
+        Default::default()
+    }
+}
+/// The backup server job behind a copy job, with its last run.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct BackupServerJob {
+    /// Why the last run failed, if it did.
+    #[serde(
+        rename = "failureMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub failure_message: ::std::option::Option<::std::string::String>,
+    /// The job's UID.
+    #[serde(
+        rename = "instanceUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_uid: ::std::option::Option<::uuid::Uuid>,
+    /// Whether the job runs on its schedule.
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    /// How long the last run took, in seconds.
+    #[serde(
+        rename = "lastDuration",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_duration: ::std::option::Option<i64>,
+    /// When the last run ended.
+    #[serde(
+        rename = "lastEndTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// When the last run started.
+    #[serde(rename = "lastRun", skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_run: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// The job's name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The state of the job's current or last run.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<BackupServerJobStatus>,
+}
+impl BackupServerJob {
+    pub fn builder() -> builder::BackupServerJob {
+        Default::default()
+    }
+}
+/// The state of the job's current or last run.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum BackupServerJobStatus {
+    UnknownValue,
+    None,
+    Idle,
+    Success,
+    Warning,
+    Failed,
+    Running,
+    Starting,
+    Stopping,
+    Enabling,
+    Disabling,
+    WaitingTape,
+    WaitingRepository,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    Unknown(::std::string::String),
+}
+::storage_jobs_runtime::open_enum!(
+    BackupServerJobStatus { UnknownValue => "Unknown", None => "None", Idle => "Idle",
+    Success => "Success", Warning => "Warning", Failed => "Failed", Running => "Running",
+    Starting => "Starting", Stopping => "Stopping", Enabling => "Enabling", Disabling =>
+    "Disabling", WaitingTape => "WaitingTape", WaitingRepository => "WaitingRepository" }
+);
 /// Body of an error response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
@@ -131,6 +241,10 @@ impl ResponseMetadata {
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct BackupServerFileShareCopyJob {
+        embedded: ::std::result::Result<
+            ::std::option::Option<super::BackupServerFileShareCopyJobEmbedded>,
+            ::std::string::String,
+        >,
         instance_uid: ::std::result::Result<
             ::std::option::Option<::uuid::Uuid>,
             ::std::string::String,
@@ -147,7 +261,19 @@ pub mod builder {
             ::std::option::Option<::uuid::Uuid>,
             ::std::string::String,
         >,
+        source_file_share_job_unique_uid: ::std::result::Result<
+            ::std::option::Option<::uuid::Uuid>,
+            ::std::string::String,
+        >,
+        source_size: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
         target_repository_uid: ::std::result::Result<
+            ::std::option::Option<::uuid::Uuid>,
+            ::std::string::String,
+        >,
+        unique_uid: ::std::result::Result<
             ::std::option::Option<::uuid::Uuid>,
             ::std::string::String,
         >,
@@ -155,15 +281,33 @@ pub mod builder {
     impl ::std::default::Default for BackupServerFileShareCopyJob {
         fn default() -> Self {
             Self {
+                embedded: Ok(Default::default()),
                 instance_uid: Ok(Default::default()),
                 retention: Ok(Default::default()),
                 retention_unit: Ok(Default::default()),
                 source_file_share_job_uid: Ok(Default::default()),
+                source_file_share_job_unique_uid: Ok(Default::default()),
+                source_size: Ok(Default::default()),
                 target_repository_uid: Ok(Default::default()),
+                unique_uid: Ok(Default::default()),
             }
         }
     }
     impl BackupServerFileShareCopyJob {
+        pub fn embedded<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::BackupServerFileShareCopyJobEmbedded>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.embedded = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for embedded: {e}")
+                });
+            self
+        }
         pub fn instance_uid<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -214,6 +358,32 @@ pub mod builder {
                 });
             self
         }
+        pub fn source_file_share_job_unique_uid<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.source_file_share_job_unique_uid = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for source_file_share_job_unique_uid: {e}"
+                    )
+                });
+            self
+        }
+        pub fn source_size<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.source_size = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for source_size: {e}")
+                });
+            self
+        }
         pub fn target_repository_uid<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -228,6 +398,18 @@ pub mod builder {
                 });
             self
         }
+        pub fn unique_uid<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.unique_uid = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for unique_uid: {e}")
+                });
+            self
+        }
     }
     impl ::std::convert::TryFrom<BackupServerFileShareCopyJob>
     for super::BackupServerFileShareCopyJob {
@@ -236,11 +418,16 @@ pub mod builder {
             value: BackupServerFileShareCopyJob,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
+                embedded: value.embedded?,
                 instance_uid: value.instance_uid?,
                 retention: value.retention?,
                 retention_unit: value.retention_unit?,
                 source_file_share_job_uid: value.source_file_share_job_uid?,
+                source_file_share_job_unique_uid: value
+                    .source_file_share_job_unique_uid?,
+                source_size: value.source_size?,
                 target_repository_uid: value.target_repository_uid?,
+                unique_uid: value.unique_uid?,
             })
         }
     }
@@ -248,11 +435,17 @@ pub mod builder {
     for BackupServerFileShareCopyJob {
         fn from(value: super::BackupServerFileShareCopyJob) -> Self {
             Self {
+                embedded: Ok(value.embedded),
                 instance_uid: Ok(value.instance_uid),
                 retention: Ok(value.retention),
                 retention_unit: Ok(value.retention_unit),
                 source_file_share_job_uid: Ok(value.source_file_share_job_uid),
+                source_file_share_job_unique_uid: Ok(
+                    value.source_file_share_job_unique_uid,
+                ),
+                source_size: Ok(value.source_size),
                 target_repository_uid: Ok(value.target_repository_uid),
+                unique_uid: Ok(value.unique_uid),
             }
         }
     }
@@ -317,6 +510,233 @@ pub mod builder {
             Self {
                 data: Ok(value.data),
                 meta: Ok(value.meta),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct BackupServerFileShareCopyJobEmbedded {
+        backup_server_job: ::std::result::Result<
+            ::std::option::Option<super::BackupServerJob>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for BackupServerFileShareCopyJobEmbedded {
+        fn default() -> Self {
+            Self {
+                backup_server_job: Ok(Default::default()),
+            }
+        }
+    }
+    impl BackupServerFileShareCopyJobEmbedded {
+        pub fn backup_server_job<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::BackupServerJob>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.backup_server_job = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for backup_server_job: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<BackupServerFileShareCopyJobEmbedded>
+    for super::BackupServerFileShareCopyJobEmbedded {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BackupServerFileShareCopyJobEmbedded,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                backup_server_job: value.backup_server_job?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::BackupServerFileShareCopyJobEmbedded>
+    for BackupServerFileShareCopyJobEmbedded {
+        fn from(value: super::BackupServerFileShareCopyJobEmbedded) -> Self {
+            Self {
+                backup_server_job: Ok(value.backup_server_job),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct BackupServerJob {
+        failure_message: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        instance_uid: ::std::result::Result<
+            ::std::option::Option<::uuid::Uuid>,
+            ::std::string::String,
+        >,
+        is_enabled: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        last_duration: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        last_end_time: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        last_run: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        status: ::std::result::Result<
+            ::std::option::Option<super::BackupServerJobStatus>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for BackupServerJob {
+        fn default() -> Self {
+            Self {
+                failure_message: Ok(Default::default()),
+                instance_uid: Ok(Default::default()),
+                is_enabled: Ok(Default::default()),
+                last_duration: Ok(Default::default()),
+                last_end_time: Ok(Default::default()),
+                last_run: Ok(Default::default()),
+                name: Ok(Default::default()),
+                status: Ok(Default::default()),
+            }
+        }
+    }
+    impl BackupServerJob {
+        pub fn failure_message<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.failure_message = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for failure_message: {e}")
+                });
+            self
+        }
+        pub fn instance_uid<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.instance_uid = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for instance_uid: {e}")
+                });
+            self
+        }
+        pub fn is_enabled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_enabled = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_enabled: {e}")
+                });
+            self
+        }
+        pub fn last_duration<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.last_duration = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for last_duration: {e}")
+                });
+            self
+        }
+        pub fn last_end_time<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.last_end_time = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for last_end_time: {e}")
+                });
+            self
+        }
+        pub fn last_run<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.last_run = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for last_run: {e}")
+                });
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::BackupServerJobStatus>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<BackupServerJob> for super::BackupServerJob {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BackupServerJob,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                failure_message: value.failure_message?,
+                instance_uid: value.instance_uid?,
+                is_enabled: value.is_enabled?,
+                last_duration: value.last_duration?,
+                last_end_time: value.last_end_time?,
+                last_run: value.last_run?,
+                name: value.name?,
+                status: value.status?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::BackupServerJob> for BackupServerJob {
+        fn from(value: super::BackupServerJob) -> Self {
+            Self {
+                failure_message: Ok(value.failure_message),
+                instance_uid: Ok(value.instance_uid),
+                is_enabled: Ok(value.is_enabled),
+                last_duration: Ok(value.last_duration),
+                last_end_time: Ok(value.last_end_time),
+                last_run: Ok(value.last_run),
+                name: Ok(value.name),
+                status: Ok(value.status),
             }
         }
     }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::Simulator;
 use crate::auth;
 use crate::faults::{answer, json};
-use crate::population::Rng;
+use crate::population::{Life, Outcome, Phase, Rng};
 
 const API: u64 = 3;
 
@@ -25,16 +25,51 @@ pub fn routes() -> Router<Arc<Simulator>> {
     )
 }
 
-/// Copy job `index`: a configuration, without a state.
-pub fn job(simulator: &Simulator, index: u64) -> Value {
+/// Copy job `index`: a configuration; with `expand`, its backup server job and the state of
+/// that job's last run, on the simulated clock.
+pub fn job(simulator: &Simulator, index: u64, expand: bool) -> Value {
     let mut rng = Rng::for_job(simulator.config.seed, API, index);
-    json!({
+    let mut job = json!({
         "instanceUid": rng.uuid(),
         "sourceFileShareJobUid": rng.uuid(),
         "targetRepositoryUid": rng.uuid(),
         "retention": *rng.pick(&[7, 14, 28, 30, 90]),
         "retentionUnit": *rng.pick(&["days", "days", "weeks", "months"]),
-    })
+    });
+    // Drawn after the fields above, so that those stay as they were.
+    job["uniqueUid"] = json!(rng.uuid());
+    job["sourceFileShareJobUniqueUid"] = json!(rng.uuid());
+    job["sourceSize"] = if index % 4 == 3 {
+        Value::Null
+    } else {
+        json!(rng.next_u64() % (1 << 40))
+    };
+    let life = Life::draw(&mut rng, -240.0, 0.0);
+    if expand {
+        let t = simulator.clock.now();
+        let (status, failure) = match life.phase(t) {
+            Phase::Queued => ("WaitingRepository", None),
+            Phase::Running(_) => ("Running", None),
+            Phase::Done(Outcome::Success) => ("Success", None),
+            Phase::Done(Outcome::Failure) => {
+                ("Failed", Some("the target repository is out of space"))
+            }
+            Phase::Done(Outcome::Cancelled) => ("Warning", None),
+        };
+        let started = (t >= life.started).then(|| simulator.clock.at(life.started).to_rfc3339());
+        let done = matches!(life.phase(t), Phase::Done(_));
+        job["_embedded"] = json!({"backupServerJob": {
+            "instanceUid": job["sourceFileShareJobUid"].clone(),
+            "name": format!("File share copy {index}"),
+            "status": status,
+            "lastRun": started,
+            "lastEndTime": done.then(|| simulator.clock.at(life.finished).to_rfc3339()),
+            "lastDuration": done.then(|| (life.finished - life.started).max(0.0) as i64),
+            "failureMessage": failure,
+            "isEnabled": true,
+        }});
+    }
+    job
 }
 
 /// VSPC's error body.
@@ -76,10 +111,23 @@ async fn copy_jobs(
     if offset < 0 {
         return error(StatusCode::BAD_REQUEST, "offset must not be negative");
     }
+    let mut expand = false;
+    for value in query.get("expand").into_iter().flat_map(|v| v.split(',')) {
+        match value {
+            "BackupServerJob" => expand = true,
+            "" => {}
+            other => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("expand: `{other}` is not a resource to embed"),
+                );
+            }
+        }
+    }
     let total = simulator.config.jobs;
     let from = (offset as u64).min(total);
     let to = (from + limit as u64).min(total);
-    let data: Vec<Value> = (from..to).map(|i| job(&simulator, i)).collect();
+    let data: Vec<Value> = (from..to).map(|i| job(&simulator, i, expand)).collect();
     let body = json!({"meta": {"pagingInfo": {"total": total, "count": data.len(), "offset": offset}}, "data": data});
     answer(&simulator.faults, body, None).await
 }
