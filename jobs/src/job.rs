@@ -107,7 +107,7 @@ impl State {
     pub fn from_hnas(raw: &str) -> State {
         match raw {
             "QUEUED" => State::Queued,
-            "RUNNING" | "ABORTING" => State::Running,
+            "RUNNING" | "ABORTING" | "ACTIVE" => State::Running,
             "FINISHED" => State::Succeeded,
             "ERRORED" => State::Failed,
             "ABORTED" => State::Cancelled,
@@ -217,6 +217,8 @@ mod tests {
             ("QUEUED", Queued),
             ("RUNNING", Running),
             ("ABORTING", Running),
+            ("ACTIVE", Running),
+            ("INACTIVE", Unknown("INACTIVE".into())),
             ("FINISHED", Succeeded),
             ("ERRORED", Failed),
             ("ABORTED", Cancelled),

@@ -9,13 +9,14 @@
 //!
 //! | vendor | queued | running | paused | succeeded | failed | cancelled |
 //! |---|---|---|---|---|---|---|
-//! | HNAS | `QUEUED` | `RUNNING`, `ABORTING` | | `FINISHED` | `ERRORED` | `ABORTED` |
+//! | HNAS | `QUEUED` | `RUNNING`, `ABORTING`, `ACTIVE` | | `FINISHED` | `ERRORED` | `ABORTED` |
 //! | VSP One Object | | `EXAMINING`, `PROCESSING`, `EXECUTING` | | `COMPLETE` | `FAILED` | `CANCELLED` |
 //! | VSPC | `WaitingTape`, `WaitingRepository` | `Running`, `Starting`, `Stopping`, `Enabling`, `Disabling` | | `Success`, `Warning` | `Failed` | |
 //! | BlueXP backup | `Queued`, `Pending` | `Running`, `In Progress`, `InProgress` | | `Completed`, `Complete`, `Success`, `Succeeded` | `Failed`, `Failure`, `Error` | `Aborted`, `Cancelled`, `Canceled` |
 //! | ONTAP | `queued` | `running` | `paused` | `success` | `failure` | |
 //!
-//! HNAS `INVALID` is `Unknown("INVALID")`. A VSPC file share copy job is a configuration; its
+//! HNAS `INVALID` and `INACTIVE` (older releases: a job not running, finished or not) stay
+//! unknown with their value. A VSPC file share copy job is a configuration; its
 //! state is that of its backup server job's current or last run, which the source asks VSPC
 //! to embed (`expand=BackupServerJob`); `Idle`, `None` and `Unknown` stay unknown, and a server
 //! that does not embed it gives `Unknown("not reported")`. BlueXP statuses are free text,

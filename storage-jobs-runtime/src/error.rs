@@ -64,6 +64,16 @@ pub enum Error<E> {
     Request(String),
     /// A pagination stream could not go on (for example, the server repeated a page cursor).
     Pagination(String),
+    /// A page after the first failed: which page, where the stream asked for it (the link,
+    /// token or offset), and why.
+    Page {
+        /// The page's number, from 1.
+        page: u64,
+        /// The link, token or offset it was asked for with.
+        cursor: String,
+        /// Why it failed.
+        error: Box<Error<E>>,
+    },
 }
 
 impl<E> Error<E> {
@@ -75,6 +85,7 @@ impl<E> Error<E> {
             | Error::Decode { status, .. } => Some(*status),
             Error::Transport(error) => error.status(),
             Error::Request(_) | Error::Pagination(_) => None,
+            Error::Page { error, .. } => error.status(),
         }
     }
 
@@ -82,6 +93,7 @@ impl<E> Error<E> {
     pub fn documented(&self) -> Option<&E> {
         match self {
             Error::Documented { error, .. } => Some(error),
+            Error::Page { error, .. } => error.documented(),
             _ => None,
         }
     }
@@ -121,6 +133,15 @@ impl<E> Error<E> {
             Error::Transport(error) => Error::Transport(error),
             Error::Request(message) => Error::Request(message),
             Error::Pagination(message) => Error::Pagination(message),
+            Error::Page {
+                page,
+                cursor,
+                error,
+            } => Error::Page {
+                page,
+                cursor,
+                error: Box::new(error.map(f)),
+            },
         }
     }
 }
@@ -137,6 +158,7 @@ impl<E> Error<E> {
                 .get(crate::retry::RETRIES_HEADER)
                 .and_then(|value| value.to_str().ok()?.parse().ok())
                 .unwrap_or(0),
+            Error::Page { error, .. } => error.retries(),
             _ => 0,
         }
     }
@@ -184,6 +206,11 @@ impl<E: VendorError> fmt::Display for Error<E> {
             Error::Transport(error) => write!(f, "transport: {}", cause_chain(error)),
             Error::Request(message) => write!(f, "request: {message}"),
             Error::Pagination(message) => write!(f, "pagination: {message}"),
+            Error::Page {
+                page,
+                cursor,
+                error,
+            } => write!(f, "page {page} ({}): {error}", printable(cursor)),
         }
     }
 }

@@ -156,6 +156,15 @@ where
         async move {
             match (state, request) {
                 (State::Fetch(progress), Some(request)) => match request.await {
+                    // A later page says which one failed and where it was asked for.
+                    Err(error) if progress.pages > 0 && !matches!(error, Error::Pagination(_)) => {
+                        let error = Error::Page {
+                            page: progress.pages + 1,
+                            cursor: progress.cursor.describe(),
+                            error: Box::new(error),
+                        };
+                        Some((Err(error), State::Done))
+                    }
                     Err(error) => Some((Err(error), State::Done)),
                     Ok(page) if page.items.is_empty() => None,
                     Ok(mut page) => {
@@ -436,9 +445,11 @@ mod tests {
                 Some(_) => Err(Error::<Never>::Request("boom".into())),
             }
         });
+        let (items, error) = collect(stream);
+        assert_eq!(items, vec![1]);
         assert_eq!(
-            collect(stream),
-            (vec![1], Some("Request(\"boom\")".to_string()))
+            error.unwrap(),
+            r#"Page { page: 2, cursor: "`next`", error: Request("boom") }"#
         );
     }
 

@@ -135,6 +135,6 @@ async fn a_failing_page_is_the_streams_last_item() {
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(
         results[2].as_ref().unwrap_err().to_string(),
-        "500 Internal Server Error"
+        "page 2 (offset 2): 500 Internal Server Error"
     );
 }

@@ -216,13 +216,15 @@ pub enum TreeCloneJobJobState {
     Finished,
     Aborted,
     Errored,
+    Active,
+    Inactive,
     /// A value the spec does not list, kept exactly as the server sent it.
     Unknown(::std::string::String),
 }
 ::storage_jobs_runtime::open_enum!(
     TreeCloneJobJobState { Invalid => "INVALID", Queued => "QUEUED", Running =>
     "RUNNING", Aborting => "ABORTING", Finished => "FINISHED", Aborted => "ABORTED",
-    Errored => "ERRORED" }
+    Errored => "ERRORED", Active => "ACTIVE", Inactive => "INACTIVE" }
 );
 /// The tree clone jobs of a file system.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
