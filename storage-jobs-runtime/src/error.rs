@@ -348,11 +348,18 @@ pub fn cause_chain(error: &dyn std::error::Error) -> String {
     printable(&text)
 }
 
-/// `text` with control characters (escape sequences, bidirectional overrides) escaped.
+/// Whether a terminal may act on `c` rather than show it: control characters (C0, DEL, C1,
+/// which start escape sequences) and bidirectional overrides and isolates (which reorder
+/// what follows).
+pub fn acts_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character a terminal acts on ([`acts_on_terminal`]) escaped.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+        if acts_on_terminal(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);

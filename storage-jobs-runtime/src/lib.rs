@@ -27,7 +27,9 @@ pub use connection::{
 };
 pub use credentials::Credential;
 pub use csrf::Csrf;
-pub use error::{Error, Headers, RawBody, VendorError, cause_chain, failure, printable};
+pub use error::{
+    Error, Headers, RawBody, VendorError, acts_on_terminal, cause_chain, failure, printable,
+};
 pub use secret::Secret;
 pub use session::{Rules, Session};
 

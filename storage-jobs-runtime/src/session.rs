@@ -166,39 +166,10 @@ impl Session {
             retries = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
-        let repeatable = crate::retry::idempotent(request.method())
-            || self.rules.repeatable_operations.contains(&operation);
         let result = async {
-            let mut request = request;
-            let mut retries = 0;
-            let response = loop {
-                let again = if repeatable {
-                    request.try_clone()
-                } else {
-                    None
-                };
-                let outcome = self.send(http, base_url, request, operation).await;
-                let wait = again.as_ref().and(crate::retry::wait_before_retry(
-                    &self.retry,
-                    retries,
-                    started.elapsed(),
-                    &outcome,
-                ));
-                match (wait, again) {
-                    (Some(wait), Some(again)) => {
-                        tracing::debug!(
-                            retry = retries + 1,
-                            wait_ms = wait.as_millis() as u64,
-                            status = outcome.as_ref().ok().map(|r| r.status().as_u16()),
-                            "retrying"
-                        );
-                        tokio::time::sleep(wait).await;
-                        retries += 1;
-                        request = again;
-                    }
-                    _ => break outcome,
-                }
-            };
+            let (response, retries) = self
+                .send_with_retries(http, base_url, request, operation, started)
+                .await;
             tracing::Span::current().record("retries", retries);
             let mut response = response?;
             crate::retry::mark(&mut response, retries);
@@ -224,6 +195,40 @@ impl Session {
             ),
         }
         result
+    }
+
+    /// Sends a request, and again while the retry policy allows for a request that is safe to
+    /// repeat; returns the last outcome and how many retries it took.
+    async fn send_with_retries(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        mut request: Request,
+        operation: &str,
+        started: std::time::Instant,
+    ) -> (reqwest::Result<Response>, u32) {
+        let repeatable = crate::retry::idempotent(request.method())
+            || self.rules.repeatable_operations.contains(&operation);
+        let mut retries = 0;
+        loop {
+            let again = repeatable.then(|| request.try_clone()).flatten();
+            let outcome = self.send(http, base_url, request, operation).await;
+            let wait = again.as_ref().and_then(|_| {
+                crate::retry::wait_before_retry(&self.retry, retries, started.elapsed(), &outcome)
+            });
+            let (Some(wait), Some(again)) = (wait, again) else {
+                return (outcome, retries);
+            };
+            tracing::debug!(
+                retry = retries + 1,
+                wait_ms = wait.as_millis() as u64,
+                status = outcome.as_ref().ok().map(|r| r.status().as_u16()),
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+            retries += 1;
+            request = again;
+        }
     }
 
     /// Sends a request, renewing a refused CSRF token once; the body is not read yet.

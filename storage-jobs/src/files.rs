@@ -13,9 +13,9 @@ pub const SECRET_LIMIT: u64 = 64 * 1024;
 /// The most a PEM file of root certificates may hold.
 pub const PEM_LIMIT: u64 = 4 * 1024 * 1024;
 
-/// The bytes of the regular file at `path`, at most `limit` of them; the error says what is
-/// wrong without the file's contents.
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+/// The metadata of `path` if it is a regular file: a named pipe without a writer would block
+/// the open, and a device may never end.
+fn regular_file(path: &Path) -> Result<std::fs::Metadata, String> {
     let metadata = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if !metadata.is_file() {
         return Err(format!(
@@ -23,8 +23,15 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
             path.display()
         ));
     }
+    Ok(metadata)
+}
+
+/// At most `limit` bytes of the regular file at `path`, whose `metadata` was read already (a
+/// file that grows after that is still cut at the limit).
+fn read_regular(path: &Path, metadata: &std::fs::Metadata, limit: u64) -> Result<Vec<u8>, String> {
+    let too_large = || format!("{}: is larger than {limit} bytes", path.display());
     if metadata.len() > limit {
-        return Err(format!("{}: is larger than {limit} bytes", path.display()));
+        return Err(too_large());
     }
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut bytes = Vec::new();
@@ -32,37 +39,43 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     if bytes.len() as u64 > limit {
-        return Err(format!("{}: is larger than {limit} bytes", path.display()));
+        return Err(too_large());
     }
     Ok(bytes)
 }
 
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|_| format!("{}: is not UTF-8 text", path.display()))
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them; the error says what is
+/// wrong without the file's contents.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    read_regular(path, &regular_file(path)?, limit)
+}
+
 /// The text of a regular file, at most `limit` bytes of UTF-8.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
-    String::from_utf8(read_bounded(path, limit)?)
-        .map_err(|_| format!("{}: is not UTF-8 text", path.display()))
+    utf8(path, read_bounded(path, limit)?)
 }
 
 /// A secret from a file: refused when others may write the file (they could swap the
 /// credential) or when it holds nothing; surrounding whitespace is trimmed.
 pub fn read_secret(path: &Path) -> Result<String, String> {
+    let metadata = regular_file(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(metadata) = std::fs::metadata(path)
-            && metadata.is_file()
-        {
-            let mode = metadata.permissions().mode();
-            if mode & 0o022 != 0 {
-                return Err(format!(
-                    "{}: other users can write this secret file (mode {:o}); run `chmod go-w` on it",
-                    path.display(),
-                    mode & 0o777
-                ));
-            }
+        let mode = metadata.permissions().mode();
+        if mode & 0o022 != 0 {
+            return Err(format!(
+                "{}: other users can write this secret file (mode {:o}); run `chmod go-w` on it",
+                path.display(),
+                mode & 0o777
+            ));
         }
     }
-    let text = read_text(path, SECRET_LIMIT)?;
+    let text = utf8(path, read_regular(path, &metadata, SECRET_LIMIT)?)?;
     let secret = text.trim();
     if secret.is_empty() {
         return Err(format!("{}: the secret file is empty", path.display()));

@@ -290,12 +290,7 @@ async fn query_with_progress(systems: &[Prepared]) -> Vec<Outcome> {
 /// Prints the jobs the selection keeps and returns the exit code.
 fn show(selection: &Selection, outcomes: &[Outcome]) -> std::io::Result<u8> {
     let filter = selection.filter();
-    let mut jobs: Vec<&Job> = outcomes
-        .iter()
-        .filter_map(|o| o.result.as_ref().ok())
-        .flatten()
-        .filter(|job| filter.keeps(job))
-        .collect();
+    let mut jobs = kept(outcomes, &filter);
     view::sort(&mut jobs, selection.sort, selection.reverse);
     let errors = view::errors(outcomes, &filter);
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -310,6 +305,28 @@ fn show(selection: &Selection, outcomes: &[Outcome]) -> std::io::Result<u8> {
         eprintln!("{}", reason_line(system, reason));
     }
     Ok(exit_code(&jobs, &errors))
+}
+
+/// The listed jobs the filter keeps.
+fn kept<'o>(outcomes: &'o [Outcome], filter: &Filter) -> Vec<&'o Job> {
+    outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .flatten()
+        .filter(|job| filter.keeps(job))
+        .collect()
+}
+
+/// Writes `lines` to stdout and flushes it.
+fn print_lines<'l>(
+    lines: impl IntoIterator<Item = &'l String>,
+    indent: &str,
+) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        writeln!(stdout, "{indent}{line}")?;
+    }
+    stdout.flush()
 }
 
 /// 4 when a system could not be listed, else 3 when a listed job failed, else 0.
@@ -359,11 +376,8 @@ async fn watch(
             .filter(|o| filter.keeps_system(&o.system))
             .filter_map(|o| Some((o.system.clone(), o.result.as_ref().err()?.clone())))
             .collect();
-        let mut now: BTreeMap<(String, String), State> = outcomes
-            .iter()
-            .filter_map(|o| o.result.as_ref().ok())
-            .flatten()
-            .filter(|job| filter.keeps(job))
+        let mut now: BTreeMap<(String, String), State> = kept(&outcomes, &filter)
+            .into_iter()
             .map(|job| ((job.system.clone(), job.id.clone()), job.state.clone()))
             .collect();
         let stamp = Utc::now().format("%H:%M:%S");
@@ -409,40 +423,22 @@ async fn watch(
                 ));
             }
         }
-        let mut stdout = std::io::stdout().lock();
         let round_code = if terminal {
-            write!(stdout, "\x1b[H\x1b[2J")?;
-            drop(stdout);
+            write!(std::io::stdout(), "\x1b[H\x1b[2J")?;
             let round_code = show(selection, &outcomes)?;
-            let mut stdout = std::io::stdout().lock();
-            let recent = changes.len().saturating_sub(20);
-            writeln!(
-                stdout,
+            let heading = format!(
                 "\nstate changes (refreshing every {} s, Ctrl-C stops):",
                 interval.as_secs()
-            )?;
-            for change in &changes[recent..] {
-                writeln!(stdout, "  {change}")?;
-            }
-            stdout.flush()?;
+            );
+            print_lines([&heading], "")?;
+            print_lines(&changes[changes.len().saturating_sub(20)..], "  ")?;
             round_code
         } else if previous.is_none() {
-            drop(stdout);
             show(selection, &outcomes)?
         } else {
-            for change in &changes {
-                writeln!(stdout, "{change}")?;
-            }
-            stdout.flush()?;
+            print_lines(&changes, "")?;
             changes.clear();
-            let jobs: Vec<&Job> = outcomes
-                .iter()
-                .filter_map(|o| o.result.as_ref().ok())
-                .flatten()
-                .filter(|job| filter.keeps(job))
-                .collect();
-            let errors = view::errors(&outcomes, &filter);
-            exit_code(&jobs, &errors)
+            exit_code(&kept(&outcomes, &filter), &view::errors(&outcomes, &filter))
         };
         code = code.max(round_code);
         failing = now_failing;

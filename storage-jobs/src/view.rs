@@ -111,9 +111,7 @@ fn cell(text: &str, width: usize) -> String {
     let mut out: String = text
         .chars()
         // Control characters and bidirectional overrides could drive or garble the terminal.
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
+        .filter(|c| !storage_jobs_runtime::acts_on_terminal(*c))
         .take(width)
         .collect();
     if text.chars().count() > width {
@@ -265,8 +263,7 @@ fn escaped<W: ?Sized + std::io::Write>(writer: &mut W, fragment: &str) -> std::i
     let mut start = 0;
     for (index, c) in fragment.char_indices() {
         // JSON's own whitespace stays (inside strings serde_json has escaped it already).
-        let acts = (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let acts = storage_jobs_runtime::acts_on_terminal(c) && !matches!(c, '\t' | '\n' | '\r');
         if acts {
             writer.write_all(&fragment.as_bytes()[start..index])?;
             write!(writer, "\\u{:04x}", c as u32)?;

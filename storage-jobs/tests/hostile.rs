@@ -53,6 +53,18 @@ credentials = {{ token = {{ env = "SJ_TOKEN" }}, agent_id = {{ env = "SJ_AGENT" 
     )
 }
 
+/// One ONTAP system at `base`, its password from `SJ_TOKEN`.
+fn ontap_config(base: &str) -> String {
+    format!(
+        r#"[[system]]
+name = "cluster-1"
+kind = "ontap"
+url = "{base}/api"
+credentials = {{ username = "admin", password = {{ env = "SJ_TOKEN" }} }}
+"#
+    )
+}
+
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
@@ -168,18 +180,7 @@ async fn non_ascii_text_in_job_messages_never_crashes() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let path = write(
-        &dir,
-        "config.toml",
-        &format!(
-            r#"[[system]]
-name = "cluster-1"
-kind = "ontap"
-url = "{base}/api"
-credentials = {{ username = "admin", password = {{ env = "SJ_TOKEN" }} }}
-"#
-        ),
-    );
+    let path = write(&dir, "config.toml", &ontap_config(&base));
     for format in ["table", "json", "ndjson"] {
         let listed = run(command(&["list", "--output", format], &path));
         assert_clean(&listed);
@@ -463,18 +464,7 @@ async fn the_memory_limit_is_shared_by_all_systems() {
 async fn logs_name_systems_and_requests_and_no_secret() {
     let base = server(|_, _| (200, r#"{"records": [], "num_records": 0}"#.into(), 0)).await;
     let dir = tempfile::tempdir().unwrap();
-    let path = write(
-        &dir,
-        "config.toml",
-        &format!(
-            r#"[[system]]
-name = "cluster-1"
-kind = "ontap"
-url = "{base}/api"
-credentials = {{ username = "admin", password = {{ env = "SJ_TOKEN" }} }}
-"#
-        ),
-    );
+    let path = write(&dir, "config.toml", &ontap_config(&base));
     let mut quiet = command(&["list", "--output", "json"], &path);
     quiet.env_remove("RUST_LOG");
     let quiet = run(quiet);

@@ -180,6 +180,24 @@ fn settings() -> ConnectionSettings {
         })
 }
 
+fn vsp_object(base: &str) -> vsp_object_client::Client {
+    let credentials = vsp_object_client::Credentials::BearerAuth { token: "t".into() };
+    vsp_object_client::Client::connect_with(base, credentials, &settings()).unwrap()
+}
+
+fn vspc(base: &str) -> vspc_client::Client {
+    let credentials = vspc_client::Credentials::BearerAuth { token: "t".into() };
+    vspc_client::Client::connect_with(base, credentials, &settings()).unwrap()
+}
+
+fn ontap(base: &str) -> ontap_client::Client {
+    let credentials = ontap_client::Credentials::BasicAuth {
+        username: "admin".into(),
+        password: "p".into(),
+    };
+    ontap_client::Client::connect_with(base, credentials, &settings()).unwrap()
+}
+
 /// A short, stable account of an outcome for the matrix.
 fn outcome<T: std::fmt::Debug, E: VendorError + std::fmt::Debug>(
     result: Result<T, Error<E>>,
@@ -240,12 +258,7 @@ const CLIENTS: [Client; 5] = [
         name: "vsp-object",
         call: |base| {
             Box::pin(async move {
-                let client = vsp_object_client::Client::connect_with(
-                    &base,
-                    vsp_object_client::Credentials::BearerAuth { token: "t".into() },
-                    &settings(),
-                )
-                .unwrap();
+                let client = vsp_object(&base);
                 outcome(client.list_jobs().send().await)
             })
         },
@@ -261,12 +274,7 @@ const CLIENTS: [Client; 5] = [
         name: "vspc",
         call: |base| {
             Box::pin(async move {
-                let client = vspc_client::Client::connect_with(
-                    &base,
-                    vspc_client::Credentials::BearerAuth { token: "t".into() },
-                    &settings(),
-                )
-                .unwrap();
+                let client = vspc(&base);
                 outcome(client.get_backup_server_file_share_copy_jobs().send().await)
             })
         },
@@ -304,15 +312,7 @@ const CLIENTS: [Client; 5] = [
         name: "ontap",
         call: |base| {
             Box::pin(async move {
-                let client = ontap_client::Client::connect_with(
-                    &base,
-                    ontap_client::Credentials::BasicAuth {
-                        username: "admin".into(),
-                        password: "p".into(),
-                    },
-                    &settings(),
-                )
-                .unwrap();
+                let client = ontap(&base);
                 outcome(client.get_cluster_jobs().send().await)
             })
         },
@@ -346,12 +346,7 @@ const STREAMS: [Client; 3] = [
         name: "vsp-object",
         call: |base| {
             Box::pin(async move {
-                let client = vsp_object_client::Client::connect_with(
-                    &base,
-                    vsp_object_client::Credentials::BearerAuth { token: "t".into() },
-                    &settings(),
-                )
-                .unwrap();
+                let client = vsp_object(&base);
                 outcome(drained(client.list_jobs_stream(|r| r)).await)
             })
         },
@@ -361,12 +356,7 @@ const STREAMS: [Client; 3] = [
         name: "vspc",
         call: |base| {
             Box::pin(async move {
-                let client = vspc_client::Client::connect_with(
-                    &base,
-                    vspc_client::Credentials::BearerAuth { token: "t".into() },
-                    &settings(),
-                )
-                .unwrap();
+                let client = vspc(&base);
                 outcome(drained(client.get_backup_server_file_share_copy_jobs_stream(|r| r)).await)
             })
         },
@@ -376,15 +366,7 @@ const STREAMS: [Client; 3] = [
         name: "ontap",
         call: |base| {
             Box::pin(async move {
-                let client = ontap_client::Client::connect_with(
-                    &base,
-                    ontap_client::Credentials::BasicAuth {
-                        username: "admin".into(),
-                        password: "p".into(),
-                    },
-                    &settings(),
-                )
-                .unwrap();
+                let client = ontap(&base);
                 outcome(drained(client.get_cluster_jobs_stream(|r| r)).await)
             })
         },
