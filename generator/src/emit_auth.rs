@@ -22,8 +22,122 @@ pub struct Alternative {
     pub fields: Vec<(Ident, bool, String)>,
     /// What the schemes send, as runtime `Credential` constructors.
     pub credentials: Vec<TokenStream>,
+    /// The runtime `Grant` the token scheme is obtained with, if this alternative renews it.
+    pub grant: Option<TokenStream>,
     /// A one-line description for the docs.
     pub doc: String,
+}
+
+/// What one scheme adds to an alternative: fields, credentials and a phrase for the docs.
+struct Part {
+    fields: Vec<(Ident, bool, String)>,
+    credentials: Vec<TokenStream>,
+    grant: Option<TokenStream>,
+    doc: String,
+}
+
+/// The scheme sent as given by the caller.
+fn static_part(scheme: &crate::model::Scheme) -> Part {
+    match scheme.kind {
+        SchemeKind::Basic => Part {
+            fields: vec![
+                (
+                    format_ident!("username"),
+                    false,
+                    "The user name.".to_string(),
+                ),
+                (format_ident!("password"), true, "The password.".to_string()),
+            ],
+            credentials: vec![
+                quote! { ::storage_jobs_runtime::Credential::Basic { username, password } },
+            ],
+            grant: None,
+            doc: "HTTP basic authentication".to_string(),
+        },
+        SchemeKind::Bearer => Part {
+            fields: vec![(
+                format_ident!("token"),
+                true,
+                "The token, without the `Bearer ` prefix.".to_string(),
+            )],
+            credentials: vec![quote! { ::storage_jobs_runtime::Credential::Bearer { token } }],
+            grant: None,
+            doc: "a bearer token".to_string(),
+        },
+        SchemeKind::ApiKey => {
+            let field = field_ident(&scheme.name);
+            let header = &scheme.key_name;
+            let place = match scheme.key_in.as_str() {
+                "query" => quote! { Query },
+                "cookie" => quote! { Cookie },
+                _ => quote! { Header },
+            };
+            Part {
+                credentials: vec![
+                    quote! { ::storage_jobs_runtime::Credential::#place { name: #header, value: #field } },
+                ],
+                doc: format!("`{header}` ({})", scheme.key_in),
+                fields: vec![(field, true, format!("The `{header}` value."))],
+                grant: None,
+            }
+        }
+    }
+}
+
+/// The scheme's token obtained, and renewed, with `grant` at the token operation.
+fn grant_part(token: &crate::token::Token, grant: &crate::token::Grant) -> Part {
+    let grant_type = &grant.grant_type;
+    let fields: Vec<(Ident, bool, String)> = grant
+        .fields
+        .iter()
+        .map(|(name, secret)| (field_ident(name), *secret, format!("The grant's `{name}`.")))
+        .collect();
+    let sent = grant.fields.iter().map(|(name, _)| {
+        let ident = field_ident(name);
+        quote! { (#name, ::storage_jobs_runtime::Secret::from(#ident)) }
+    });
+    let constants = grant.constants.iter().map(|(name, value)| {
+        quote! { (#name, ::storage_jobs_runtime::Secret::from(#value)) }
+    });
+    Part {
+        fields,
+        credentials: Vec::new(),
+        grant: Some(quote! {
+            ::storage_jobs_runtime::Grant::new(#grant_type, ::std::vec![#(#sent,)* #(#constants),*])
+        }),
+        doc: format!(
+            "an access token it gets, and renews, with the `{grant_type}` grant at `{}`",
+            token.operation
+        ),
+    }
+}
+
+/// One alternative made of `parts`, named after them.
+fn alternative(names: Vec<String>, parts: Vec<Part>) -> Alternative {
+    let variant_name = if names.is_empty() {
+        "None".to_string()
+    } else {
+        names.join("And")
+    };
+    let docs: Vec<String> = parts.iter().map(|p| p.doc.clone()).collect();
+    let doc = if docs.is_empty() {
+        "No credentials.".to_string()
+    } else {
+        format!("Sends {}.", docs.join(" and "))
+    };
+    let mut found = Alternative {
+        variant: Ident::new(&variant_name, Span::call_site()),
+        fields: Vec::new(),
+        credentials: Vec::new(),
+        grant: None,
+        doc,
+    };
+    for part in parts {
+        found.fields.extend(part.fields);
+        found.credentials.extend(part.credentials);
+        found.grant = found.grant.or(part.grant);
+    }
+    found
 }
 
 /// The runtime `Csrf` value for the spec's CSRF arrangement, and the schemes it manages.
@@ -52,7 +166,9 @@ fn csrf_tokens(api: &Api) -> (BTreeSet<String>, TokenStream) {
     }
 }
 
-/// The security alternatives callers choose from, without the schemes the client manages.
+/// The security alternatives callers choose from, without the schemes the client manages:
+/// each requirement as given, and for a requirement with the `x-token` scheme, one more per
+/// grant that obtains that token.
 pub fn alternatives(api: &Api) -> Vec<Alternative> {
     let managed: BTreeSet<String> = api
         .csrf
@@ -72,72 +188,83 @@ pub fn alternatives(api: &Api) -> Vec<Alternative> {
             .iter()
             .filter(|scheme| !managed.contains(&scheme.name))
             .collect();
-        let variant_name = if schemes.is_empty() {
-            "None".to_string()
-        } else {
-            schemes
-                .iter()
-                .map(|scheme| type_name(&scheme.name))
-                .collect::<Vec<_>>()
-                .join("And")
-        };
-        if !seen.insert(variant_name.clone()) {
-            continue;
-        }
-        let mut fields = Vec::new();
-        let mut credentials = Vec::new();
-        let mut docs = Vec::new();
-        for scheme in schemes {
-            match scheme.kind {
-                SchemeKind::Basic => {
-                    fields.push((
-                        format_ident!("username"),
-                        false,
-                        "The user name.".to_string(),
-                    ));
-                    fields.push((format_ident!("password"), true, "The password.".to_string()));
-                    credentials.push(
-                        quote! { ::storage_jobs_runtime::Credential::Basic { username, password } },
-                    );
-                    docs.push("HTTP basic authentication".to_string());
+        let names = schemes.iter().map(|s| type_name(&s.name)).collect();
+        let parts = schemes.iter().map(|s| static_part(s)).collect();
+        let mut candidates = vec![(names, parts)];
+        if let Some(token) = api
+            .token
+            .as_ref()
+            .filter(|t| schemes.iter().any(|s| s.name == t.scheme))
+        {
+            for grant in &token.grants {
+                let mut names = Vec::new();
+                let mut parts = Vec::new();
+                for scheme in &schemes {
+                    if scheme.name == token.scheme {
+                        names.push(type_name(&grant.grant_type));
+                        parts.push(grant_part(token, grant));
+                    } else {
+                        names.push(type_name(&scheme.name));
+                        parts.push(static_part(scheme));
+                    }
                 }
-                SchemeKind::Bearer => {
-                    fields.push((
-                        format_ident!("token"),
-                        true,
-                        "The token, without the `Bearer ` prefix.".to_string(),
-                    ));
-                    credentials
-                        .push(quote! { ::storage_jobs_runtime::Credential::Bearer { token } });
-                    docs.push("a bearer token".to_string());
-                }
-                SchemeKind::ApiKey => {
-                    let field = field_ident(&scheme.name);
-                    let header = &scheme.key_name;
-                    let place = match scheme.key_in.as_str() {
-                        "query" => quote! { Query },
-                        "cookie" => quote! { Cookie },
-                        _ => quote! { Header },
-                    };
-                    credentials.push(quote! { ::storage_jobs_runtime::Credential::#place { name: #header, value: #field } });
-                    docs.push(format!("`{header}` ({})", scheme.key_in));
-                    fields.push((field, true, format!("The `{header}` value.")));
-                }
+                candidates.push((names, parts));
             }
         }
-        let doc = if docs.is_empty() {
-            "No credentials.".to_string()
-        } else {
-            format!("Sends {}.", docs.join(" and "))
-        };
-        found.push(Alternative {
-            variant: Ident::new(&variant_name, Span::call_site()),
-            fields,
-            credentials,
-            doc,
-        });
+        for (names, parts) in candidates {
+            let candidate = alternative(names, parts);
+            if seen.insert(candidate.variant.to_string()) {
+                found.push(candidate);
+            }
+        }
     }
     found
+}
+
+/// The runtime `TokenEndpoint` for the spec's `x-token`, if it has one.
+fn token_endpoint(api: &Api) -> TokenStream {
+    let Some(token) = &api.token else {
+        return quote! { ::std::option::Option::None };
+    };
+    let (operation, path, form, header, prefix) = (
+        &token.operation,
+        &token.path,
+        token.form,
+        &token.header,
+        &token.prefix,
+    );
+    let place = match &token.place {
+        crate::token::Place::Base => quote! { ::storage_jobs_runtime::TokenPlace::Base },
+        crate::token::Place::Origin => quote! { ::storage_jobs_runtime::TokenPlace::Origin },
+        crate::token::Place::Server(url) => {
+            quote! { ::storage_jobs_runtime::TokenPlace::Server(#url) }
+        }
+    };
+    let refresh = match token
+        .grants
+        .iter()
+        .find(|g| g.grant_type == "refresh_token")
+    {
+        Some(grant) => {
+            let constants = grant
+                .constants
+                .iter()
+                .map(|(name, value)| quote! { (#name, #value) });
+            quote! { ::std::option::Option::Some(&[#(#constants),*]) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    quote! {
+        ::std::option::Option::Some(::storage_jobs_runtime::TokenEndpoint {
+            operation: #operation,
+            path: #path,
+            place: #place,
+            form: #form,
+            header: #header,
+            prefix: #prefix,
+            refresh: #refresh,
+        })
+    }
 }
 
 /// The whole `src/auth.rs`.
@@ -165,12 +292,17 @@ pub fn emit(api: &Api) -> syn::File {
         let variant = &alternative.variant;
         let names = alternative.fields.iter().map(|(field, _, _)| field);
         let credentials = &alternative.credentials;
+        let grant = match &alternative.grant {
+            Some(grant) => quote! { ::std::option::Option::Some(#grant) },
+            None => quote! { ::std::option::Option::None },
+        };
         if alternative.fields.is_empty() {
-            quote! { Credentials::#variant => ::std::vec::Vec::new() }
+            quote! { Credentials::#variant => (::std::vec::Vec::new(), #grant) }
         } else {
-            quote! { Credentials::#variant { #(#names),* } => ::std::vec![#(#credentials),*] }
+            quote! { Credentials::#variant { #(#names),* } => (::std::vec![#(#credentials),*], #grant) }
         }
     });
+    let token = token_endpoint(api);
     let anonymous = api
         .operations
         .iter()
@@ -214,7 +346,8 @@ pub fn emit(api: &Api) -> syn::File {
         }
 
         impl Credentials {
-            fn into_list(self) -> ::std::vec::Vec<::storage_jobs_runtime::Credential> {
+            /// What the session sends as given, and the grant it gets its token with.
+            fn into_parts(self) -> (::std::vec::Vec<::storage_jobs_runtime::Credential>, ::std::option::Option<::storage_jobs_runtime::Grant>) {
                 match self {
                     #(#arms),*
                 }
@@ -229,6 +362,7 @@ pub fn emit(api: &Api) -> syn::File {
             anonymous_operations: &[#(#anonymous),*],
             comma_separated: &[#(#comma),*],
             csrf: #csrf_tokens,
+            token: #token,
             accepts: &[#(#accepts),*],
             content_types: &[#(#content_types),*],
             repeatable_operations: &[#(#repeatable),*],
@@ -251,7 +385,9 @@ pub fn emit(api: &Api) -> syn::File {
             ) -> ::std::result::Result<Self, ConfigError> {
                 let base_url = ::storage_jobs_runtime::check_base_url(base_url)?;
                 let http = settings.build_http_client(USER_AGENT)?;
-                Ok(Self::new_with_client(&base_url, http, Session::new(credentials.into_list(), RULES).with_settings(settings)))
+                let (list, grant) = credentials.into_parts();
+                let session = Session::new(list, RULES).with_settings(settings).with_grant(grant);
+                Ok(Self::new_with_client(&base_url, http, session))
             }
         }
 

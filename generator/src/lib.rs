@@ -27,6 +27,7 @@ pub mod rust_names;
 pub mod scaffold;
 pub mod schema_walk;
 pub mod swagger2;
+pub mod token;
 pub mod validate;
 pub mod walk;
 pub mod write;

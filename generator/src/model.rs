@@ -27,6 +27,8 @@ pub struct Api {
     pub security: Vec<Vec<Scheme>>,
     /// The CSRF arrangement, if a scheme declares one (`x-csrf`).
     pub csrf: Option<Csrf>,
+    /// The token arrangement, if a scheme declares one (`x-token`).
+    pub token: Option<crate::token::Token>,
 }
 
 /// A CSRF arrangement: a `GET` that sets a cookie whose value every other call repeats in a
@@ -418,8 +420,10 @@ pub fn build(document: &Value) -> Api {
         })
         .collect();
     let csrf = csrf(document, &operations);
+    let token = crate::token::build(document, &operations);
     Api {
         csrf,
+        token,
         title: text(&info["title"]).unwrap_or_default(),
         version: text(&info["version"]).unwrap_or_default(),
         description: text(&info["description"]),

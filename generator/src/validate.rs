@@ -1,5 +1,5 @@
 //! Refuses, before any lowering, what no lowering can carry: a document without `paths`, and
-//! the workspace's own vendor extensions (`x-pagination`, `x-csrf`, `x-error-code`,
+//! the workspace's own vendor extensions (`x-pagination`, `x-csrf`, `x-token`, `x-error-code`,
 //! `x-error-message`) when they do not fit the spec they sit in. Everything else a spec may
 //! hold is lowered or dropped with a note; these are the spec author's own promises.
 
@@ -40,6 +40,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Errors> {
     }
     check_select(spec, &mut errors);
     check_csrf(spec, &mut errors);
+    crate::token::check(spec, &mut errors);
     check_error_fields(spec, &mut errors);
     errors.sort_by_key(|e| e.location.line_col);
     if errors.is_empty() {

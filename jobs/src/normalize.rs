@@ -110,10 +110,14 @@ pub fn vspc(system: &str, job: &vspc_client::types::BackupServerFileShareCopyJob
     let vendor_state = run
         .and_then(|run| run.status.as_ref())
         .map(|status| status.as_str().to_string());
+    // Real consoles send the unit PascalCase (`Days`), the page lowercase (`days`).
     let retention = job.retention.map(|r| {
         format!(
             "keeps copies {r} {}",
-            job.retention_unit.as_deref().unwrap_or("days")
+            job.retention_unit
+                .as_deref()
+                .unwrap_or("days")
+                .to_lowercase()
         )
     });
     Job {
@@ -280,7 +284,7 @@ mod tests {
                 "retention": number as i32, "retentionUnit": a,
             })).expect("strings decode");
             let job = super::vspc(&b, &vspc);
-            prop_assert!(job.message.is_some_and(|m| m.ends_with(a.as_str())));
+            prop_assert!(job.message.is_some_and(|m| m.ends_with(a.to_lowercase().as_str())));
             let vspc: vspc_client::types::BackupServerFileShareCopyJob = serde_json::from_value(json!({
                 "_embedded": {"backupServerJob": {"status": c, "name": d, "failureMessage": a}},
             })).expect("strings decode");

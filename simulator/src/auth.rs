@@ -38,11 +38,6 @@ pub fn basic(headers: &HeaderMap) -> bool {
     decoded == format!("{USER}:{PASSWORD}").as_bytes()
 }
 
-/// `Authorization: Bearer` with the demo token.
-pub fn bearer(headers: &HeaderMap) -> bool {
-    header(headers, "authorization") == Some(&format!("Bearer {TOKEN}"))
-}
-
 /// The cookie `name` from the request's `Cookie` headers.
 pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 pub mod faults;
 pub mod population;
+pub mod tokens;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -27,6 +28,12 @@ pub struct Config {
     pub time_scale: f64,
     /// Fraction of requests that get a fault.
     pub fault_rate: f64,
+    /// Fraction of requests answered 429 with `Retry-After`.
+    pub throttle_rate: f64,
+    /// After every this many requests, a burst of 503s (0: none).
+    pub burst_every: u64,
+    /// Simulated seconds every issued access token lives; `None`: each vendor's own.
+    pub token_lifetime: Option<f64>,
 }
 
 impl Default for Config {
@@ -36,6 +43,9 @@ impl Default for Config {
             seed: 42,
             time_scale: 1.0,
             fault_rate: 0.0,
+            throttle_rate: 0.0,
+            burst_every: 0,
+            token_lifetime: None,
         }
     }
 }
@@ -51,6 +61,10 @@ pub struct Simulator {
     pub csrf: auth::CsrfTokens,
     /// Fault injection.
     pub faults: faults::Faults,
+    /// Throttling and bursts of outages, and the count of requests.
+    pub gate: faults::Gate,
+    /// Access tokens issued by the token calls.
+    pub tokens: tokens::Tokens,
 }
 
 impl Simulator {
@@ -60,6 +74,8 @@ impl Simulator {
             clock: clock::Clock::new(config.time_scale),
             csrf: auth::CsrfTokens::new(config.seed),
             faults: faults::Faults::new(config.fault_rate, config.seed),
+            gate: faults::Gate::new(config.throttle_rate, config.burst_every, config.seed),
+            tokens: tokens::Tokens::new(config.seed),
             config,
         })
     }
@@ -73,6 +89,11 @@ pub fn router(simulator: Arc<Simulator>) -> Router {
         .merge(apis::vspc::routes())
         .merge(apis::bluexp::routes())
         .merge(apis::ontap::routes())
+        .merge(tokens::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            simulator.clone(),
+            faults::gate,
+        ))
         .with_state(simulator)
 }
 
@@ -113,14 +134,27 @@ pub fn endpoints() -> [(&'static str, &'static str, String); 5] {
         ),
         (
             "vsp-object",
-            "",
-            format!("Authorization: Bearer {TOKEN}; GET /csrf for the CSRF token"),
+            "/mapi",
+            format!(
+                "Authorization: Bearer {TOKEN} (or Keycloak password grant, client {} / {}, user {USER}/{PASSWORD}); GET /mapi/v1/csrf for the CSRF token",
+                tokens::CLIENT_ID,
+                tokens::CLIENT_SECRET
+            ),
         ),
-        ("vspc", "/api/v3", format!("Authorization: Bearer {TOKEN}")),
+        (
+            "vspc",
+            "/api/v3",
+            format!(
+                "Authorization: Bearer {TOKEN} (or POST /api/v3/token, user {USER}/{PASSWORD})"
+            ),
+        ),
         (
             "bluexp-backup",
             "",
-            format!("authorization: Bearer {TOKEN}, x-agent-id: {AGENT_ID}; account {ACCOUNT}"),
+            format!(
+                "authorization: Bearer {TOKEN} (or POST /oauth/token, refresh token {}), x-agent-id: {AGENT_ID}; account {ACCOUNT}",
+                tokens::BLUEXP_REFRESH_TOKEN
+            ),
         ),
         ("ontap", "/api", format!("basic {USER}/{PASSWORD}")),
     ]

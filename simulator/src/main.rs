@@ -23,6 +23,16 @@ struct Args {
     /// Fraction of requests (0 to 1) answered with a server error, slowly, or with a cut body.
     #[arg(long, default_value_t = 0.0)]
     fault_rate: f64,
+    /// Fraction of requests (0 to 1) answered 429 Too Many Requests with a Retry-After.
+    #[arg(long, default_value_t = 0.0)]
+    throttle_rate: f64,
+    /// After every this many requests, answer the next two with 503 (0: never).
+    #[arg(long, default_value_t = 0)]
+    burst_every: u64,
+    /// Simulated seconds every access token lives (default: each vendor's own: VSPC 3600,
+    /// BlueXP 86400, VSP One Object 300).
+    #[arg(long)]
+    token_lifetime: Option<f64>,
 }
 
 #[tokio::main]
@@ -32,6 +42,15 @@ async fn main() -> anyhow::Result<()> {
         (0.0..=1.0).contains(&args.fault_rate),
         "--fault-rate must be between 0 and 1, not {}",
         args.fault_rate
+    );
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.throttle_rate),
+        "--throttle-rate must be between 0 and 1, not {}",
+        args.throttle_rate
+    );
+    anyhow::ensure!(
+        args.token_lifetime.is_none_or(|t| t > 0.0),
+        "--token-lifetime must be above 0"
     );
     anyhow::ensure!(
         args.time_scale >= 0.0,
@@ -47,6 +66,9 @@ async fn main() -> anyhow::Result<()> {
         seed: args.seed,
         time_scale: args.time_scale,
         fault_rate: args.fault_rate,
+        throttle_rate: args.throttle_rate,
+        burst_every: args.burst_every,
+        token_lifetime: args.token_lifetime,
     };
     println!(
         "storage-jobs simulator on http://{address}: {} jobs per API, seed {}, time x{}, faults {}%",

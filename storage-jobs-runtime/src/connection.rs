@@ -38,6 +38,7 @@ pub struct ConnectionSettings {
     max_response_bytes: usize,
     paging: crate::paginate::Limits,
     retry: RetryPolicy,
+    token_url: Option<String>,
 }
 
 /// How requests that are safe to repeat (idempotent methods, and listings) are retried when
@@ -93,6 +94,7 @@ impl Default for ConnectionSettings {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             paging: crate::paginate::Limits::DEFAULT,
             retry: RetryPolicy::DEFAULT,
+            token_url: None,
         }
     }
 }
@@ -182,6 +184,18 @@ impl ConnectionSettings {
     /// The retry policy.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
+    }
+
+    /// Where to get access tokens instead of the spec's token operation (a private identity
+    /// provider, a test server): the whole URL of the token endpoint.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The token URL set with [`token_url`](Self::token_url).
+    pub fn token_url_override(&self) -> Option<String> {
+        self.token_url.clone()
     }
 
     /// The ceilings on one listing: [`max_pages`](Self::max_pages) and

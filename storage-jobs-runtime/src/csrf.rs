@@ -1,6 +1,7 @@
 //! The CSRF flow some appliances (VSP One Object) require: a `GET` on a token endpoint sets a
 //! cookie, whose value every other call sends back in a header and as the cookie; a refused
-//! token is renewed once.
+//! token is renewed once. The token request carries the credentials, a renewed access token
+//! included.
 
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Request, Url};
@@ -30,6 +31,7 @@ impl Csrf {
         http: &reqwest::Client,
         base_url: &str,
         credentials: &[Credential],
+        token: Option<&(HeaderName, HeaderValue)>,
         jar: &mut Jar,
     ) -> Result<(), String> {
         let csrf = self;
@@ -41,6 +43,9 @@ impl Csrf {
             .filter(|c| !matches!(c, Credential::Cookie { .. }))
         {
             credential.apply(&mut request).map_err(|e| e.to_string())?;
+        }
+        if let Some((name, value)) = token {
+            request.headers_mut().insert(name.clone(), value.clone());
         }
         jar.apply(request.headers_mut())
             .map_err(|_| "csrf: a stored cookie cannot be sent".to_string())?;

@@ -1,5 +1,5 @@
 //! The hand-written runtime that storage-jobs-sdk's generated clients call: credentials whose
-//! secrets never print, the CSRF session some appliances need, TLS and timeout settings,
+//! secrets never print, access tokens that renew themselves, the CSRF session some appliances need, TLS and timeout settings,
 //! pagination streams, comma-separated list parameters and vendor error display.
 //!
 //! Generated code stays thin and delegates here; everything here is unit-tested on its own.
@@ -19,6 +19,7 @@ mod retry;
 mod secret;
 pub mod serde_util;
 mod session;
+mod token;
 
 pub use comma::CommaSeparated;
 pub use connection::{
@@ -32,6 +33,7 @@ pub use error::{
 };
 pub use secret::Secret;
 pub use session::{Rules, Session};
+pub use token::{Grant, TokenEndpoint, TokenError, TokenPlace};
 
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;

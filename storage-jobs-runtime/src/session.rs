@@ -26,6 +26,8 @@ pub struct Rules {
     pub repeatable_operations: &'static [&'static str],
     /// The CSRF scheme, if the API has one.
     pub csrf: Option<Csrf>,
+    /// The token operation, if the API has one that clients may renew their token at.
+    pub token: Option<crate::token::TokenEndpoint>,
     /// `(method name, Accept header)`: the media types the spec documents an operation's
     /// answers in.
     pub accepts: &'static [(&'static str, &'static str)],
@@ -44,6 +46,8 @@ pub struct Session {
     max_response_bytes: usize,
     paging: crate::paginate::Limits,
     retry: crate::RetryPolicy,
+    token_url: Option<String>,
+    tokens: Option<Arc<crate::token::Tokens>>,
 }
 
 /// The header progenitor adds to every request; no vendor API asks for it.
@@ -59,7 +63,28 @@ impl Session {
             max_response_bytes: crate::connection::DEFAULT_MAX_RESPONSE_BYTES,
             paging: crate::paginate::Limits::DEFAULT,
             retry: crate::RetryPolicy::DEFAULT,
+            token_url: None,
+            tokens: None,
         }
+    }
+
+    /// Gets its access token with `grant` at the spec's token operation, renewing it itself;
+    /// `None` (or an API without a token operation) keeps the credentials as given.
+    pub fn with_grant(mut self, grant: Option<crate::token::Grant>) -> Self {
+        self.tokens = self.rules.token.zip(grant).map(|(endpoint, grant)| {
+            Arc::new(crate::token::Tokens::new(
+                endpoint,
+                grant,
+                self.token_url.clone(),
+            ))
+        });
+        self
+    }
+
+    /// How many access tokens this session (and its clones) obtained: 0 with static
+    /// credentials.
+    pub fn token_renewals(&self) -> u64 {
+        self.tokens.as_ref().map_or(0, |tokens| tokens.renewals())
     }
 
     /// Takes the response body cap and the paging limits from `settings`.
@@ -67,6 +92,7 @@ impl Session {
         self.max_response_bytes = settings.response_limit();
         self.paging = settings.paging_limits();
         self.retry = settings.retry_policy();
+        self.token_url = settings.token_url_override();
         self
     }
 
@@ -124,11 +150,46 @@ impl Session {
         if !commas.is_empty() {
             crate::comma::unescape_commas(request.url_mut(), &commas);
         }
-        if !self.rules.anonymous_operations.contains(&operation) {
-            for credential in &self.credentials {
-                credential.apply(request).map_err(|e| e.to_string())?;
-            }
+        if self.rules.anonymous_operations.contains(&operation) {
+            return Ok(());
         }
+        for credential in &self.credentials {
+            credential.apply(request).map_err(|e| e.to_string())?;
+        }
+        self.authorize(http, base_url, request, operation).await
+    }
+
+    /// Whether the session itself manages credentials for `operation`: a renewed token or a
+    /// CSRF token (never on the operations that hand these out).
+    fn manages(&self, operation: &str) -> bool {
+        !self.rules.anonymous_operations.contains(&operation)
+            && self.rules.token.is_none_or(|t| t.operation != operation)
+    }
+
+    /// Puts what the session manages on `request`: the access token (obtained or renewed
+    /// first if due) and the CSRF token (fetched first if there is none yet).
+    async fn authorize(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        request: &mut Request,
+        operation: &str,
+    ) -> Result<(), String> {
+        if !self.manages(operation) {
+            return Ok(());
+        }
+        let token = match &self.tokens {
+            Some(tokens) => {
+                let value = tokens
+                    .header_value(http, base_url, &self.retry)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let name = crate::token::header_name(tokens.header())?;
+                request.headers_mut().insert(name.clone(), value.clone());
+                Some((name, value))
+            }
+            None => None,
+        };
         if let Some(csrf) = self
             .rules
             .csrf
@@ -136,7 +197,7 @@ impl Session {
         {
             let mut jar = self.jar.lock().await;
             if jar.get(csrf.cookie).is_none() {
-                csrf.fetch_token(http, base_url, &self.credentials, &mut jar)
+                csrf.fetch_token(http, base_url, &self.credentials, token.as_ref(), &mut jar)
                     .await?;
             }
             csrf.apply_token(request, &jar)?;
@@ -231,7 +292,9 @@ impl Session {
         }
     }
 
-    /// Sends a request, renewing a refused CSRF token once; the body is not read yet.
+    /// Sends a request; when the server refuses what the session manages (a 401 to an access
+    /// token, a 401 or 403 to a CSRF token), renews it and sends the request once more. The
+    /// body is not read yet.
     async fn send(
         &self,
         http: &reqwest::Client,
@@ -239,46 +302,59 @@ impl Session {
         request: Request,
         operation: &str,
     ) -> reqwest::Result<Response> {
-        let Some(csrf) = self.rules.csrf else {
+        if (self.tokens.is_none() && self.rules.csrf.is_none()) || !self.manages(operation) {
             return http.execute(request).await;
-        };
+        }
         let retry = request.try_clone();
         let response = http.execute(request).await?;
-        self.jar.lock().await.store(response.headers());
-        let refused = matches!(
-            response.status(),
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-        );
-        let (true, Some(mut retry), false) = (refused, retry, csrf.token_operation == operation)
-        else {
+        let csrf = self
+            .rules
+            .csrf
+            .filter(|csrf| csrf.token_operation != operation);
+        if csrf.is_some() {
+            self.jar.lock().await.store(response.headers());
+        }
+        let status = response.status();
+        let token_refused = self.tokens.is_some() && status == StatusCode::UNAUTHORIZED;
+        let csrf_refused =
+            csrf.is_some() && matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+        let (true, Some(mut retry)) = (token_refused || csrf_refused, retry) else {
             return Ok(response);
         };
-        let mut jar = self.jar.lock().await;
-        jar.remove(csrf.cookie);
-        if csrf
-            .fetch_token(http, base_url, &self.credentials, &mut jar)
-            .await
-            .is_err()
-        {
-            return Ok(response);
-        }
-        // Rebuild the cookies from scratch: the credentials' own, then the fresh jar.
-        retry.headers_mut().remove(COOKIE);
-        for credential in self
-            .credentials
-            .iter()
-            .filter(|c| matches!(c, Credential::Cookie { .. }))
-        {
-            if credential.apply(&mut retry).is_err() {
+        if let (true, Some(tokens)) = (token_refused, &self.tokens) {
+            let sent = crate::token::header_name(tokens.header())
+                .ok()
+                .and_then(|name| retry.headers().get(name).cloned());
+            if let Err(error) = tokens
+                .renew_refused(sent.as_ref(), http, base_url, &self.retry)
+                .await
+            {
+                tracing::debug!(%error, "renewing a refused token failed");
                 return Ok(response);
             }
         }
-        if csrf.apply_token(&mut retry, &jar).is_err() {
+        if let Some(csrf) = csrf {
+            self.jar.lock().await.remove(csrf.cookie);
+            // Rebuild the cookies from scratch: the credentials' own, then the fresh jar.
+            retry.headers_mut().remove(COOKIE);
+            for credential in self
+                .credentials
+                .iter()
+                .filter(|c| matches!(c, Credential::Cookie { .. }))
+            {
+                if credential.apply(&mut retry).is_err() {
+                    return Ok(response);
+                }
+            }
+        }
+        if let Err(error) = self.authorize(http, base_url, &mut retry, operation).await {
+            tracing::debug!(%error, "renewing refused credentials failed");
             return Ok(response);
         }
-        drop(jar);
         let response = http.execute(retry).await?;
-        self.jar.lock().await.store(response.headers());
+        if csrf.is_some() {
+            self.jar.lock().await.store(response.headers());
+        }
         Ok(response)
     }
 

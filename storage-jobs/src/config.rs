@@ -101,6 +101,9 @@ pub struct SystemConfig {
     pub account: Option<String>,
     /// Seconds this system may take (overrides the file's `timeout_seconds`).
     pub timeout_seconds: Option<u64>,
+    /// Where to get access tokens instead of the vendor's token endpoint (a private identity
+    /// provider, a proxy, a simulator): the whole URL.
+    pub token_url: Option<String>,
 }
 
 /// Where a value comes from.
@@ -135,8 +138,14 @@ pub struct Credentials {
     pub subsystem_user: Option<Source>,
     /// HNAS subsystem password.
     pub subsystem_password: Option<Source>,
-    /// Bearer token (VSP One Object, VSPC, BlueXP).
+    /// A bearer token pasted in (VSP One Object, VSPC, BlueXP); it is not renewed.
     pub token: Option<Source>,
+    /// A refresh token the client renews its access token with (VSPC, BlueXP user).
+    pub refresh_token: Option<Source>,
+    /// An OAuth client (BlueXP service account, VSP One Object's Keycloak client).
+    pub client_id: Option<Source>,
+    /// That client's secret.
+    pub client_secret: Option<Source>,
     /// BlueXP Connector ID.
     pub agent_id: Option<Source>,
 }

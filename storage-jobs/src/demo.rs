@@ -19,6 +19,7 @@ pub async fn start(jobs: u64) -> Result<(String, Vec<Prepared>)> {
         seed: 42,
         time_scale: 0.0,
         fault_rate: 0.0,
+        ..simulator::Config::default()
     };
     let (base, _) = simulator::spawn_on_loopback(config)
         .await
@@ -31,7 +32,7 @@ pub async fn start(jobs: u64) -> Result<(String, Vec<Prepared>)> {
         },
     )?;
     let vsp = vsp_object_client::Client::connect(
-        &base,
+        &format!("{base}/mapi"),
         vsp_object_client::Credentials::BearerAuth {
             token: auth::TOKEN.into(),
         },

@@ -81,6 +81,10 @@ fn settings(system: &SystemConfig, budget: Budget) -> Result<ConnectionSettings,
     if system.tls.danger_accept_invalid_certificates {
         settings = settings.danger_accept_invalid_certificates();
     }
+    if let Some(url) = &system.token_url {
+        storage_jobs_runtime::check_base_url(url).map_err(|e| format!("token_url: {e}"))?;
+        settings = settings.token_url(url.clone());
+    }
     Ok(settings)
 }
 
@@ -142,8 +146,20 @@ pub fn build(system: &SystemConfig, budget: Budget) -> Result<Box<dyn JobSource>
             })
         }
         Vendor::VspObject => {
-            let credentials = vsp_object_client::Credentials::BearerAuth {
-                token: required(&c.token, "token", true)?.into(),
+            use vsp_object_client::Credentials as C;
+            let credentials = if let Some(token) = field(&c.token, "token", true)? {
+                C::BearerAuth {
+                    token: token.into(),
+                }
+            } else if c.client_id.is_some() || c.username.is_some() {
+                C::Password {
+                    client_id: required(&c.client_id, "client_id", false)?,
+                    client_secret: required(&c.client_secret, "client_secret", true)?.into(),
+                    username: required(&c.username, "username", false)?,
+                    password: required(&c.password, "password", true)?.into(),
+                }
+            } else {
+                return Err("credentials need `token`, or `client_id`, `client_secret`, `username` and `password` for the identity provider".into());
             };
             let client = vsp_object_client::Client::connect_with(url, credentials, &settings)
                 .map_err(|e| storage_jobs_runtime::cause_chain(&e))?;
@@ -153,8 +169,25 @@ pub fn build(system: &SystemConfig, budget: Budget) -> Result<Box<dyn JobSource>
             })
         }
         Vendor::Vspc => {
-            let credentials = vspc_client::Credentials::BearerAuth {
-                token: required(&c.token, "token", true)?.into(),
+            use vspc_client::Credentials as C;
+            let credentials = if let Some(token) = field(&c.token, "token", true)? {
+                C::BearerAuth {
+                    token: token.into(),
+                }
+            } else if let Some(refresh) = field(&c.refresh_token, "refresh_token", true)? {
+                C::RefreshToken {
+                    refresh_token: refresh.into(),
+                }
+            } else if c.username.is_some() {
+                C::Password {
+                    username: required(&c.username, "username", false)?,
+                    password: required(&c.password, "password", true)?.into(),
+                }
+            } else {
+                return Err(
+                    "credentials need `token`, `refresh_token`, or `username` and `password`"
+                        .into(),
+                );
             };
             let client = vspc_client::Client::connect_with(url, credentials, &settings)
                 .map_err(|e| storage_jobs_runtime::cause_chain(&e))?;
@@ -164,15 +197,31 @@ pub fn build(system: &SystemConfig, budget: Budget) -> Result<Box<dyn JobSource>
             })
         }
         Vendor::BluexpBackup => {
-            let token = required(&c.token, "token", true)?;
-            let user_token = if token.starts_with("Bearer ") {
-                token
+            use bluexp_backup_client::Credentials as C;
+            let agent_id = required(&c.agent_id, "agent_id", true)?.into();
+            let credentials = if let Some(token) = field(&c.token, "token", true)? {
+                let user_token = if token.starts_with("Bearer ") {
+                    token
+                } else {
+                    format!("Bearer {token}")
+                };
+                C::UserTokenAndAgentId {
+                    user_token: user_token.into(),
+                    agent_id,
+                }
+            } else if let Some(refresh) = field(&c.refresh_token, "refresh_token", true)? {
+                C::RefreshTokenAndAgentId {
+                    refresh_token: refresh.into(),
+                    agent_id,
+                }
+            } else if c.client_id.is_some() {
+                C::ClientCredentialsAndAgentId {
+                    client_id: required(&c.client_id, "client_id", false)?,
+                    client_secret: required(&c.client_secret, "client_secret", true)?.into(),
+                    agent_id,
+                }
             } else {
-                format!("Bearer {token}")
-            };
-            let credentials = bluexp_backup_client::Credentials::UserTokenAndAgentId {
-                user_token: user_token.into(),
-                agent_id: required(&c.agent_id, "agent_id", true)?.into(),
+                return Err("credentials need `token`, `refresh_token`, or `client_id` and `client_secret` (a service account)".into());
             };
             let account = system
                 .account

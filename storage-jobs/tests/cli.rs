@@ -16,6 +16,7 @@ async fn simulator(jobs: u64) -> String {
         seed: 42,
         time_scale: 0.0,
         fault_rate: 0.0,
+        ..simulator::Config::default()
     };
     simulator::spawn_on_loopback(config).await.unwrap().0
 }
@@ -35,7 +36,7 @@ credentials = {{ api_key = {{ env = "SJ_NAS_KEY" }} }}
 [[system]]
 name = "object-1"
 kind = "vsp-object"
-url = "{base}"
+url = "{base}/mapi"
 credentials = {{ token = {{ env = "SJ_TOKEN" }} }}
 
 [[system]]
@@ -314,6 +315,7 @@ async fn watch_reports_state_changes() {
         seed: 5,
         time_scale: 200.0,
         fault_rate: 0.0,
+        ..simulator::Config::default()
     })
     .await
     .unwrap();

@@ -23,6 +23,7 @@ fn simulator() -> std::sync::Arc<Simulator> {
         seed: 42,
         time_scale: 0.0,
         fault_rate: 0.0,
+        ..simulator::Config::default()
     })
 }
 

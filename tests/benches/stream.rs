@@ -38,6 +38,7 @@ fn setup() -> &'static (tokio::runtime::Runtime, String) {
                 seed: 42,
                 time_scale: 0.0,
                 fault_rate: 0.0,
+                ..simulator::Config::default()
             };
             simulator::spawn_on_loopback(config).await.unwrap().0
         });

@@ -26,7 +26,7 @@ fn ontap(base: &str) -> ontap_client::Client {
 /// The VSP One Object client with the simulator's demo token.
 fn vsp_object(base: &str) -> vsp_object_client::Client {
     vsp_object_client::Client::connect(
-        base,
+        &format!("{base}/mapi"),
         vsp_object_client::Credentials::BearerAuth {
             token: auth::TOKEN.into(),
         },
@@ -51,6 +51,7 @@ fn frozen(jobs: u64) -> Config {
         seed: 7,
         time_scale: 0.0,
         fault_rate: 0.0,
+        ..simulator::Config::default()
     }
 }
 
@@ -226,6 +227,7 @@ async fn listings_stay_exact_while_jobs_change_state() {
         seed: 11,
         time_scale: 600.0,
         fault_rate: 0.0,
+        ..simulator::Config::default()
     })
     .await;
     let vsp = vsp_object(&base);
@@ -346,7 +348,7 @@ async fn vsp_object_refuses_calls_without_a_matching_token() {
     let (base, simulator) = start(frozen(5)).await;
     let http = reqwest_client();
     let response = http
-        .post(format!("{base}/v1/jobs/list"))
+        .post(format!("{base}/mapi/v1/jobs/list"))
         .bearer_auth(auth::TOKEN)
         .header("x-xsrf-token", "forged")
         .header("cookie", "XSRF-TOKEN=forged")
@@ -381,6 +383,7 @@ async fn injected_faults_reach_the_caller_as_typed_errors() {
         seed: 3,
         time_scale: 0.0,
         fault_rate: 1.0,
+        ..simulator::Config::default()
     })
     .await;
     let client = ontap(&base);

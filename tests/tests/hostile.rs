@@ -100,7 +100,7 @@ fn response(status: &str, content_type: &str, body: &str) -> String {
     )
 }
 
-/// Starts a server that answers every request (except `GET /csrf`, which sets a token) as
+/// Starts a server that answers every request (except `GET /v1/csrf`, which sets a token) as
 /// `case` says. `elsewhere` is the base URL redirects point to.
 async fn hostile(
     case: Case,
@@ -119,7 +119,7 @@ async fn hostile(
                     return;
                 };
                 seen.requests.fetch_add(1, Ordering::SeqCst);
-                if request.starts_with("GET /csrf") {
+                if request.starts_with("GET /v1/csrf") {
                     let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nset-cookie: XSRF-TOKEN=t; Path=/\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
                     return;
                 }

@@ -23,7 +23,7 @@ fn connect(server: &MockServer) -> Client {
     .unwrap()
 }
 
-/// The answer of `GET /csrf`: the token cookie and a session cookie.
+/// The answer of `GET /v1/csrf`: the token cookie and a session cookie.
 fn csrf(token: &str) -> Scripted {
     Scripted::empty(200)
         .header("set-cookie", &format!("XSRF-TOKEN={token}; Path=/"))
@@ -58,7 +58,7 @@ async fn the_token_is_fetched_once_and_sent_as_header_and_cookie() {
         .collect();
     assert_eq!(
         lines,
-        ["GET /csrf", "POST /v1/jobs/list", "POST /v1/jobs/list"],
+        ["GET /v1/csrf", "POST /v1/jobs/list", "POST /v1/jobs/list"],
         "one token for both calls"
     );
     assert_eq!(
@@ -108,9 +108,9 @@ async fn a_refused_token_is_renewed_once() {
     assert_eq!(
         lines,
         [
-            "GET /csrf -",
+            "GET /v1/csrf -",
             "POST /v1/jobs/list stale",
-            "GET /csrf -",
+            "GET /v1/csrf -",
             "POST /v1/jobs/list fresh"
         ]
     );

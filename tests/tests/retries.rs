@@ -12,7 +12,7 @@ use axum::extract::Request;
 use axum::response::Response;
 use storage_jobs_runtime::{ConnectionSettings, RetryPolicy};
 
-/// The status (and `Retry-After`) of the `n`th answer to anything but `GET /csrf`.
+/// The status (and `Retry-After`) of the `n`th answer to anything but `GET /v1/csrf`.
 type Answer = fn(n: usize) -> (u16, Option<&'static str>);
 
 async fn server(answer: Answer, body: &'static str) -> (String, Arc<AtomicUsize>) {

@@ -15,16 +15,86 @@ pub enum Credentials {
         ///The `x-agent-id` value.
         agent_id: ::storage_jobs_runtime::Secret,
     },
+    ///Sends an access token it gets, and renews, with the `refresh_token` grant at `get_access_token` and `x-agent-id` (header).
+    RefreshTokenAndAgentId {
+        ///The grant's `refresh_token`.
+        refresh_token: ::storage_jobs_runtime::Secret,
+        ///The `x-agent-id` value.
+        agent_id: ::storage_jobs_runtime::Secret,
+    },
+    ///Sends an access token it gets, and renews, with the `client_credentials` grant at `get_access_token` and `x-agent-id` (header).
+    ClientCredentialsAndAgentId {
+        ///The grant's `client_id`.
+        client_id: ::std::string::String,
+        ///The grant's `client_secret`.
+        client_secret: ::storage_jobs_runtime::Secret,
+        ///The `x-agent-id` value.
+        agent_id: ::storage_jobs_runtime::Secret,
+    },
 }
 impl Credentials {
-    fn into_list(self) -> ::std::vec::Vec<::storage_jobs_runtime::Credential> {
+    /// What the session sends as given, and the grant it gets its token with.
+    fn into_parts(
+        self,
+    ) -> (
+        ::std::vec::Vec<::storage_jobs_runtime::Credential>,
+        ::std::option::Option<::storage_jobs_runtime::Grant>,
+    ) {
         match self {
             Credentials::UserTokenAndAgentId { user_token, agent_id } => {
-                ::std::vec![
-                    ::storage_jobs_runtime::Credential::Header { name : "authorization",
-                    value : user_token }, ::storage_jobs_runtime::Credential::Header {
-                    name : "x-agent-id", value : agent_id }
-                ]
+                (
+                    ::std::vec![
+                        ::storage_jobs_runtime::Credential::Header { name :
+                        "authorization", value : user_token },
+                        ::storage_jobs_runtime::Credential::Header { name : "x-agent-id",
+                        value : agent_id }
+                    ],
+                    ::std::option::Option::None,
+                )
+            }
+            Credentials::RefreshTokenAndAgentId { refresh_token, agent_id } => {
+                (
+                    ::std::vec![
+                        ::storage_jobs_runtime::Credential::Header { name : "x-agent-id",
+                        value : agent_id }
+                    ],
+                    ::std::option::Option::Some(
+                        ::storage_jobs_runtime::Grant::new(
+                            "refresh_token",
+                            ::std::vec![
+                                ("refresh_token",
+                                ::storage_jobs_runtime::Secret::from(refresh_token)),
+                                ("client_id",
+                                ::storage_jobs_runtime::Secret::from("Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"))
+                            ],
+                        ),
+                    ),
+                )
+            }
+            Credentials::ClientCredentialsAndAgentId {
+                client_id,
+                client_secret,
+                agent_id,
+            } => {
+                (
+                    ::std::vec![
+                        ::storage_jobs_runtime::Credential::Header { name : "x-agent-id",
+                        value : agent_id }
+                    ],
+                    ::std::option::Option::Some(
+                        ::storage_jobs_runtime::Grant::new(
+                            "client_credentials",
+                            ::std::vec![
+                                ("client_id",
+                                ::storage_jobs_runtime::Secret::from(client_id)),
+                                ("client_secret",
+                                ::storage_jobs_runtime::Secret::from(client_secret)),
+                                ("audience",
+                                ::storage_jobs_runtime::Secret::from("https://api.cloud.netapp.com"))
+                            ],
+                        ),
+                    ),
+                )
             }
         }
     }
@@ -35,10 +105,26 @@ pub const USER_AGENT: &str = concat!(
 );
 /// What the spec says about its operations that the session needs to know.
 const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
-    anonymous_operations: &[],
+    anonymous_operations: &["get_access_token"],
     comma_separated: &[],
     csrf: ::std::option::Option::None,
-    accepts: &[("get_restore_status", "application/json")],
+    token: ::std::option::Option::Some(::storage_jobs_runtime::TokenEndpoint {
+        operation: "get_access_token",
+        path: "/oauth/token",
+        place: ::storage_jobs_runtime::TokenPlace::Server(
+            "https://netapp-cloud-account.auth0.com",
+        ),
+        form: false,
+        header: "authorization",
+        prefix: "Bearer ",
+        refresh: ::std::option::Option::Some(
+            &[("client_id", "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC")],
+        ),
+    }),
+    accepts: &[
+        ("get_access_token", "application/json"),
+        ("get_restore_status", "application/json"),
+    ],
     content_types: &[],
     repeatable_operations: &[],
 };
@@ -61,13 +147,11 @@ impl Client {
     ) -> ::std::result::Result<Self, ConfigError> {
         let base_url = ::storage_jobs_runtime::check_base_url(base_url)?;
         let http = settings.build_http_client(USER_AGENT)?;
-        Ok(
-            Self::new_with_client(
-                &base_url,
-                http,
-                Session::new(credentials.into_list(), RULES).with_settings(settings),
-            ),
-        )
+        let (list, grant) = credentials.into_parts();
+        let session = Session::new(list, RULES)
+            .with_settings(settings)
+            .with_grant(grant);
+        Ok(Self::new_with_client(&base_url, http, session))
     }
 }
 impl progenitor_client::ClientHooks<Session> for Client {

@@ -54,6 +54,21 @@ const _: () = {
     {}
 };
 impl Client {
+    /// Get an access token
+    ///
+    /// Exchanges a refresh token (a user's) or a client ID and secret (a service account's) for an access token that BlueXP calls send as a bearer token. Served by NetApp's identity provider, not by BlueXP.
+    ///
+    /// Sends a `POST` request to `/oauth/token`
+    ///
+    /// ```text
+    /// let response = client.get_access_token()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn get_access_token(&self) -> builder::GetAccessToken<'_> {
+        builder::GetAccessToken::new(self)
+    }
     /// Retrieve volume-level restore status
     ///
     /// Reports restore jobs with their status, error, time and details. Authenticates with a BlueXP user token.

@@ -2,6 +2,29 @@
 
 #[allow(unused_imports)]
 use crate::types;
+/// The documented errors of [`Client::get_access_token`](crate::Client::get_access_token): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetAccessTokenError {
+    /// `401`: The refresh token or the client credentials were refused.
+    Unauthorized,
+    /// `403`: The grant is not allowed for this client.
+    Forbidden,
+}
+impl storage_jobs_runtime::VendorError for GetAccessTokenError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Unauthorized => ::std::option::Option::None,
+            Self::Forbidden => ::std::option::Option::None,
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Unauthorized => ::std::option::Option::None,
+            Self::Forbidden => ::std::option::Option::None,
+        }
+    }
+}
 /// The documented errors of [`Client::get_restore_status`](crate::Client::get_restore_status): one variant per error status the spec lists, holding that status's body.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

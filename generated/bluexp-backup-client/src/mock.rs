@@ -8,6 +8,56 @@ pub mod operations {
     #[allow(unused_imports)]
     use crate::types;
 
+    /// Matches a request to [`Client::get_access_token`](crate::Client::get_access_token): `POST /oauth/token`.
+    pub struct GetAccessTokenWhen(::httpmock::When);
+
+    impl GetAccessTokenWhen {
+        /// Matches the operation's method and path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches("^/oauth/token$"))
+        }
+
+        /// The wrapped `When`.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+
+        /// Matches the JSON body.
+        pub fn body<T: ::serde::Serialize>(self, value: &T) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+
+    /// Answers a request to [`Client::get_access_token`](crate::Client::get_access_token).
+    pub struct GetAccessTokenThen(::httpmock::Then);
+
+    impl GetAccessTokenThen {
+        /// Wraps a `Then`.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+
+        /// The wrapped `Then`.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+
+        /// `200`: The access token.
+        pub fn ok(self, value: &types::TokenResponse) -> Self {
+            Self(self.0.status(200).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `401`: The refresh token or the client credentials were refused.
+        pub fn unauthorized(self) -> Self {
+            Self(self.0.status(401))
+        }
+
+        /// `403`: The grant is not allowed for this client.
+        pub fn forbidden(self) -> Self {
+            Self(self.0.status(403))
+        }
+    }
+
     /// Matches a request to [`Client::get_restore_status`](crate::Client::get_restore_status): `GET /account/{accountId}/providers/cloudmanager_cbs/api/v1/restore/status`.
     pub struct GetRestoreStatusWhen(::httpmock::When);
 
@@ -65,6 +115,11 @@ mod sealed {
 /// equivalent of [`mock()`](::httpmock::MockServer::mock). Sealed: only `MockServer`
 /// implements it.
 pub trait MockServerExt: sealed::Sealed {
+    /// Mocks [`Client::get_access_token`](crate::Client::get_access_token): `POST /oauth/token`.
+    fn get_access_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAccessTokenWhen, operations::GetAccessTokenThen);
+
     /// Mocks [`Client::get_restore_status`](crate::Client::get_restore_status): `GET /account/{accountId}/providers/cloudmanager_cbs/api/v1/restore/status`.
     fn get_restore_status<F>(&self, config: F) -> ::httpmock::Mock<'_>
     where
@@ -72,6 +127,15 @@ pub trait MockServerExt: sealed::Sealed {
 }
 
 impl MockServerExt for ::httpmock::MockServer {
+    fn get_access_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAccessTokenWhen, operations::GetAccessTokenThen),
+    {
+        self.mock(|when, then| {
+            config(operations::GetAccessTokenWhen::new(when), operations::GetAccessTokenThen::new(then))
+        })
+    }
+
     fn get_restore_status<F>(&self, config: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetRestoreStatusWhen, operations::GetRestoreStatusThen),

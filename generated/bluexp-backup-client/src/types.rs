@@ -168,6 +168,61 @@ impl Target {
         Default::default()
     }
 }
+/// A grant for an access token.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TokenRequest {
+    /// The API the token is for, https://api.cloud.netapp.com.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub audience: ::std::option::Option<::std::string::String>,
+    /// The client: BlueXP's own (Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC) with a refresh token, a service account's with client credentials.
+    pub client_id: ::std::string::String,
+    /// A service account's secret, for the client_credentials grant.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// The kind of grant.
+    pub grant_type: TokenRequestGrantType,
+    /// A user's refresh token, for the refresh_token grant.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+}
+impl TokenRequest {
+    pub fn builder() -> builder::TokenRequest {
+        Default::default()
+    }
+}
+/// The kind of grant.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum TokenRequestGrantType {
+    RefreshToken,
+    ClientCredentials,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    Unknown(::std::string::String),
+}
+::storage_jobs_runtime::open_enum!(
+    TokenRequestGrantType { RefreshToken => "refresh_token", ClientCredentials =>
+    "client_credentials" }
+);
+/// An access token and its lifetime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TokenResponse {
+    /// The token BlueXP calls send as a bearer token.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    /// Seconds the access token stays valid (86400).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_in: ::std::option::Option<i64>,
+    /// The user's identity token.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id_token: ::std::option::Option<::std::string::String>,
+    /// How to send it; `Bearer`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_type: ::std::option::Option<::std::string::String>,
+}
+impl TokenResponse {
+    pub fn builder() -> builder::TokenResponse {
+        Default::default()
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
@@ -827,6 +882,226 @@ pub mod builder {
                 volume_size: Ok(value.volume_size),
                 working_environment_id: Ok(value.working_environment_id),
                 working_environment_name: Ok(value.working_environment_name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TokenRequest {
+        audience: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        client_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        client_secret: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        grant_type: ::std::result::Result<
+            super::TokenRequestGrantType,
+            ::std::string::String,
+        >,
+        refresh_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TokenRequest {
+        fn default() -> Self {
+            Self {
+                audience: Ok(Default::default()),
+                client_id: Err("no value supplied for client_id".to_string()),
+                client_secret: Ok(Default::default()),
+                grant_type: Err("no value supplied for grant_type".to_string()),
+                refresh_token: Ok(Default::default()),
+            }
+        }
+    }
+    impl TokenRequest {
+        pub fn audience<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.audience = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for audience: {e}")
+                });
+            self
+        }
+        pub fn client_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.client_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for client_id: {e}")
+                });
+            self
+        }
+        pub fn client_secret<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.client_secret = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for client_secret: {e}")
+                });
+            self
+        }
+        pub fn grant_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::TokenRequestGrantType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.grant_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for grant_type: {e}")
+                });
+            self
+        }
+        pub fn refresh_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.refresh_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for refresh_token: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TokenRequest,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                audience: value.audience?,
+                client_id: value.client_id?,
+                client_secret: value.client_secret?,
+                grant_type: value.grant_type?,
+                refresh_token: value.refresh_token?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TokenRequest> for TokenRequest {
+        fn from(value: super::TokenRequest) -> Self {
+            Self {
+                audience: Ok(value.audience),
+                client_id: Ok(value.client_id),
+                client_secret: Ok(value.client_secret),
+                grant_type: Ok(value.grant_type),
+                refresh_token: Ok(value.refresh_token),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TokenResponse {
+        access_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        expires_in: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        id_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        token_type: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TokenResponse {
+        fn default() -> Self {
+            Self {
+                access_token: Ok(Default::default()),
+                expires_in: Ok(Default::default()),
+                id_token: Ok(Default::default()),
+                token_type: Ok(Default::default()),
+            }
+        }
+    }
+    impl TokenResponse {
+        pub fn access_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.access_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for access_token: {e}")
+                });
+            self
+        }
+        pub fn expires_in<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.expires_in = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for expires_in: {e}")
+                });
+            self
+        }
+        pub fn id_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for id_token: {e}")
+                });
+            self
+        }
+        pub fn token_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.token_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for token_type: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TokenResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                access_token: value.access_token?,
+                expires_in: value.expires_in?,
+                id_token: value.id_token?,
+                token_type: value.token_type?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TokenResponse> for TokenResponse {
+        fn from(value: super::TokenResponse) -> Self {
+            Self {
+                access_token: Ok(value.access_token),
+                expires_in: Ok(value.expires_in),
+                id_token: Ok(value.id_token),
+                token_type: Ok(value.token_type),
             }
         }
     }

@@ -17,12 +17,21 @@ pub enum Credentials {
     },
 }
 impl Credentials {
-    fn into_list(self) -> ::std::vec::Vec<::storage_jobs_runtime::Credential> {
+    /// What the session sends as given, and the grant it gets its token with.
+    fn into_parts(
+        self,
+    ) -> (
+        ::std::vec::Vec<::storage_jobs_runtime::Credential>,
+        ::std::option::Option<::storage_jobs_runtime::Grant>,
+    ) {
         match self {
             Credentials::BasicAuth { username, password } => {
-                ::std::vec![
-                    ::storage_jobs_runtime::Credential::Basic { username, password }
-                ]
+                (
+                    ::std::vec![
+                        ::storage_jobs_runtime::Credential::Basic { username, password }
+                    ],
+                    ::std::option::Option::None,
+                )
             }
         }
     }
@@ -36,6 +45,7 @@ const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     anonymous_operations: &[],
     comma_separated: &[("get_cluster_jobs", "fields"), ("get_cluster_jobs", "order_by")],
     csrf: ::std::option::Option::None,
+    token: ::std::option::Option::None,
     accepts: &[("get_cluster_jobs", "application/json")],
     content_types: &[],
     repeatable_operations: &[],
@@ -59,13 +69,11 @@ impl Client {
     ) -> ::std::result::Result<Self, ConfigError> {
         let base_url = ::storage_jobs_runtime::check_base_url(base_url)?;
         let http = settings.build_http_client(USER_AGENT)?;
-        Ok(
-            Self::new_with_client(
-                &base_url,
-                http,
-                Session::new(credentials.into_list(), RULES).with_settings(settings),
-            ),
-        )
+        let (list, grant) = credentials.into_parts();
+        let session = Session::new(list, RULES)
+            .with_settings(settings)
+            .with_grant(grant);
+        Ok(Self::new_with_client(&base_url, http, session))
     }
 }
 impl progenitor_client::ClientHooks<Session> for Client {

@@ -13,12 +13,52 @@ pub enum Credentials {
         ///The token, without the `Bearer ` prefix.
         token: ::storage_jobs_runtime::Secret,
     },
+    ///Sends an access token it gets, and renews, with the `password` grant at `get_access_token`.
+    Password {
+        ///The grant's `client_id`.
+        client_id: ::std::string::String,
+        ///The grant's `client_secret`.
+        client_secret: ::storage_jobs_runtime::Secret,
+        ///The grant's `username`.
+        username: ::std::string::String,
+        ///The grant's `password`.
+        password: ::storage_jobs_runtime::Secret,
+    },
 }
 impl Credentials {
-    fn into_list(self) -> ::std::vec::Vec<::storage_jobs_runtime::Credential> {
+    /// What the session sends as given, and the grant it gets its token with.
+    fn into_parts(
+        self,
+    ) -> (
+        ::std::vec::Vec<::storage_jobs_runtime::Credential>,
+        ::std::option::Option<::storage_jobs_runtime::Grant>,
+    ) {
         match self {
             Credentials::BearerAuth { token } => {
-                ::std::vec![::storage_jobs_runtime::Credential::Bearer { token }]
+                (
+                    ::std::vec![::storage_jobs_runtime::Credential::Bearer { token }],
+                    ::std::option::Option::None,
+                )
+            }
+            Credentials::Password { client_id, client_secret, username, password } => {
+                (
+                    ::std::vec![],
+                    ::std::option::Option::Some(
+                        ::storage_jobs_runtime::Grant::new(
+                            "password",
+                            ::std::vec![
+                                ("client_id",
+                                ::storage_jobs_runtime::Secret::from(client_id)),
+                                ("client_secret",
+                                ::storage_jobs_runtime::Secret::from(client_secret)),
+                                ("username",
+                                ::storage_jobs_runtime::Secret::from(username)),
+                                ("password",
+                                ::storage_jobs_runtime::Secret::from(password)),
+                            ],
+                        ),
+                    ),
+                )
             }
         }
     }
@@ -29,15 +69,27 @@ pub const USER_AGENT: &str = concat!(
 );
 /// What the spec says about its operations that the session needs to know.
 const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
-    anonymous_operations: &[],
+    anonymous_operations: &["get_access_token"],
     comma_separated: &[],
     csrf: ::std::option::Option::Some(::storage_jobs_runtime::Csrf {
-        token_path: "/csrf",
+        token_path: "/v1/csrf",
         token_operation: "get_csrf_token",
         cookie: "XSRF-TOKEN",
         header: "X-XSRF-TOKEN",
     }),
-    accepts: &[("list_jobs", "application/json")],
+    token: ::std::option::Option::Some(::storage_jobs_runtime::TokenEndpoint {
+        operation: "get_access_token",
+        path: "/ui/auth/realms/vsp-object/protocol/openid-connect/token",
+        place: ::storage_jobs_runtime::TokenPlace::Origin,
+        form: true,
+        header: "Authorization",
+        prefix: "Bearer ",
+        refresh: ::std::option::Option::None,
+    }),
+    accepts: &[
+        ("get_access_token", "application/json"),
+        ("list_jobs", "application/json"),
+    ],
     content_types: &[],
     repeatable_operations: &["list_jobs"],
 };
@@ -60,13 +112,11 @@ impl Client {
     ) -> ::std::result::Result<Self, ConfigError> {
         let base_url = ::storage_jobs_runtime::check_base_url(base_url)?;
         let http = settings.build_http_client(USER_AGENT)?;
-        Ok(
-            Self::new_with_client(
-                &base_url,
-                http,
-                Session::new(credentials.into_list(), RULES).with_settings(settings),
-            ),
-        )
+        let (list, grant) = credentials.into_parts();
+        let session = Session::new(list, RULES)
+            .with_settings(settings)
+            .with_grant(grant);
+        Ok(Self::new_with_client(&base_url, http, session))
     }
 }
 impl progenitor_client::ClientHooks<Session> for Client {

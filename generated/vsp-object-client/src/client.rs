@@ -54,11 +54,26 @@ const _: () = {
     {}
 };
 impl Client {
+    /// Get an access token
+    ///
+    /// Exchanges a client's and a user's credentials for an access token from the system's identity provider (Keycloak). It is served on the admin host itself, beside the Management API rather than under its prefix.
+    ///
+    /// Sends a `POST` request to `/ui/auth/realms/vsp-object/protocol/openid-connect/token`
+    ///
+    /// ```text
+    /// let response = client.get_access_token()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn get_access_token(&self) -> builder::GetAccessToken<'_> {
+        builder::GetAccessToken::new(self)
+    }
     /// Get a CSRF token
     ///
     /// Sets the CSRF token cookie. A client sends the cookie's value back both as the cookie and in the X-XSRF-TOKEN header on every other call.
     ///
-    /// Sends a `GET` request to `/csrf`
+    /// Sends a `GET` request to `/v1/csrf`
     ///
     /// ```text
     /// let response = client.get_csrf_token()

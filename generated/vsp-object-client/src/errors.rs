@@ -14,6 +14,35 @@ impl storage_jobs_runtime::VendorError for types::ErrorResponse {
             .map(|value| value.to_string())
     }
 }
+impl storage_jobs_runtime::VendorError for types::TokenError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::None
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::Some(&self)
+            .and_then(|value| value.error_description.as_ref())
+            .map(|value| value.to_string())
+    }
+}
+/// The documented errors of [`Client::get_access_token`](crate::Client::get_access_token): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetAccessTokenError {
+    /// `401`: The client or the user was not accepted.
+    Unauthorized(types::TokenError),
+}
+impl storage_jobs_runtime::VendorError for GetAccessTokenError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Unauthorized(body) => storage_jobs_runtime::VendorError::code(body),
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Unauthorized(body) => storage_jobs_runtime::VendorError::message(body),
+        }
+    }
+}
 /// The documented errors of [`Client::get_csrf_token`](crate::Client::get_csrf_token): one variant per error status the spec lists, holding that status's body.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

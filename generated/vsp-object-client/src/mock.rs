@@ -8,13 +8,53 @@ pub mod operations {
     #[allow(unused_imports)]
     use crate::types;
 
-    /// Matches a request to [`Client::get_csrf_token`](crate::Client::get_csrf_token): `GET /csrf`.
+    /// Matches a request to [`Client::get_access_token`](crate::Client::get_access_token): `POST /ui/auth/realms/vsp-object/protocol/openid-connect/token`.
+    pub struct GetAccessTokenWhen(::httpmock::When);
+
+    impl GetAccessTokenWhen {
+        /// Matches the operation's method and path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches("^/ui/auth/realms/vsp\\-object/protocol/openid\\-connect/token$"))
+        }
+
+        /// The wrapped `When`.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+
+    /// Answers a request to [`Client::get_access_token`](crate::Client::get_access_token).
+    pub struct GetAccessTokenThen(::httpmock::Then);
+
+    impl GetAccessTokenThen {
+        /// Wraps a `Then`.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+
+        /// The wrapped `Then`.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+
+        /// `200`: The access token.
+        pub fn ok(self, value: &types::TokenResponse) -> Self {
+            Self(self.0.status(200).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `401`: The client or the user was not accepted.
+        pub fn unauthorized(self, value: &types::TokenError) -> Self {
+            Self(self.0.status(401).header("content-type", "application/json").json_body_obj(value))
+        }
+    }
+
+    /// Matches a request to [`Client::get_csrf_token`](crate::Client::get_csrf_token): `GET /v1/csrf`.
     pub struct GetCsrfTokenWhen(::httpmock::When);
 
     impl GetCsrfTokenWhen {
         /// Matches the operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
-            Self(inner.method(::httpmock::Method::GET).path_matches("^/csrf$"))
+            Self(inner.method(::httpmock::Method::GET).path_matches("^/v1/csrf$"))
         }
 
         /// The wrapped `When`.
@@ -105,7 +145,12 @@ mod sealed {
 /// equivalent of [`mock()`](::httpmock::MockServer::mock). Sealed: only `MockServer`
 /// implements it.
 pub trait MockServerExt: sealed::Sealed {
-    /// Mocks [`Client::get_csrf_token`](crate::Client::get_csrf_token): `GET /csrf`.
+    /// Mocks [`Client::get_access_token`](crate::Client::get_access_token): `POST /ui/auth/realms/vsp-object/protocol/openid-connect/token`.
+    fn get_access_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAccessTokenWhen, operations::GetAccessTokenThen);
+
+    /// Mocks [`Client::get_csrf_token`](crate::Client::get_csrf_token): `GET /v1/csrf`.
     fn get_csrf_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCsrfTokenWhen, operations::GetCsrfTokenThen);
@@ -117,6 +162,15 @@ pub trait MockServerExt: sealed::Sealed {
 }
 
 impl MockServerExt for ::httpmock::MockServer {
+    fn get_access_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAccessTokenWhen, operations::GetAccessTokenThen),
+    {
+        self.mock(|when, then| {
+            config(operations::GetAccessTokenWhen::new(when), operations::GetAccessTokenThen::new(then))
+        })
+    }
+
     fn get_csrf_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCsrfTokenWhen, operations::GetCsrfTokenThen),

@@ -4,6 +4,31 @@
 use crate::{builder, errors, responses, types, ByteStream, Error, ResponseValue};
 #[allow(unused_imports)]
 use storage_jobs_runtime::respond::{self, Answer};
+/// Reads an answer to [`Client::get_access_token`](crate::Client::get_access_token) by its status.
+#[allow(unreachable_patterns)]
+pub(crate) fn get_access_token(
+    answer: Answer,
+) -> ::std::result::Result<
+    ResponseValue<types::TokenResponse>,
+    Error<errors::GetAccessTokenError>,
+> {
+    match answer.status() {
+        200u16 => answer.json(),
+        401u16 => Err(answer.error_json(errors::GetAccessTokenError::Unauthorized)),
+        _ => Err(answer.undocumented()),
+    }
+}
+impl builder::GetAccessToken<'_> {
+    /// Sends the request and reads the answer: a documented success, [`Error::Documented`] with [`errors::GetAccessTokenError`] for a documented error status, [`Error::UnexpectedStatus`] with the raw body for any other.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ResponseValue<types::TokenResponse>,
+        Error<errors::GetAccessTokenError>,
+    > {
+        get_access_token(respond::receive(self.send_raw().await).await?)
+    }
+}
 /// Reads an answer to [`Client::get_csrf_token`](crate::Client::get_csrf_token) by its status.
 #[allow(unreachable_patterns)]
 pub(crate) fn get_csrf_token(

@@ -219,6 +219,67 @@ impl ::std::convert::From<f64> for Timestamp {
         Self::Double(value)
     }
 }
+/// Why the identity provider refused a grant.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TokenError {
+    /// An OAuth error code, for example `invalid_grant`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// What went wrong.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_description: ::std::option::Option<::std::string::String>,
+}
+impl TokenError {
+    pub fn builder() -> builder::TokenError {
+        Default::default()
+    }
+}
+/// A grant for an access token.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TokenRequest {
+    /// The client registered with the identity provider.
+    pub client_id: ::std::string::String,
+    /// That client's secret.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// The kind of grant; `password` for a user.
+    pub grant_type: ::std::string::String,
+    /// The user's password.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub password: ::std::option::Option<::std::string::String>,
+    /// The user's name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+impl TokenRequest {
+    pub fn builder() -> builder::TokenRequest {
+        Default::default()
+    }
+}
+/// An access token and its lifetime.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TokenResponse {
+    /// The token later calls send as a bearer token.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    /// Seconds the access token stays valid.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_in: ::std::option::Option<i64>,
+    /// Seconds the refresh token stays valid.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_expires_in: ::std::option::Option<i64>,
+    /// A token that gets the next access token.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// How to send the token; `Bearer`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_type: ::std::option::Option<::std::string::String>,
+}
+impl TokenResponse {
+    pub fn builder() -> builder::TokenResponse {
+        Default::default()
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
@@ -734,6 +795,306 @@ pub mod builder {
     impl ::std::convert::From<super::MetadataId> for MetadataId {
         fn from(value: super::MetadataId) -> Self {
             Self { id: Ok(value.id) }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TokenError {
+        error: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        error_description: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TokenError {
+        fn default() -> Self {
+            Self {
+                error: Ok(Default::default()),
+                error_description: Ok(Default::default()),
+            }
+        }
+    }
+    impl TokenError {
+        pub fn error<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.error = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for error: {e}"));
+            self
+        }
+        pub fn error_description<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.error_description = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for error_description: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TokenError> for super::TokenError {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TokenError,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                error: value.error?,
+                error_description: value.error_description?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TokenError> for TokenError {
+        fn from(value: super::TokenError) -> Self {
+            Self {
+                error: Ok(value.error),
+                error_description: Ok(value.error_description),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TokenRequest {
+        client_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        client_secret: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        grant_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+        password: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        username: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TokenRequest {
+        fn default() -> Self {
+            Self {
+                client_id: Err("no value supplied for client_id".to_string()),
+                client_secret: Ok(Default::default()),
+                grant_type: Err("no value supplied for grant_type".to_string()),
+                password: Ok(Default::default()),
+                username: Ok(Default::default()),
+            }
+        }
+    }
+    impl TokenRequest {
+        pub fn client_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.client_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for client_id: {e}")
+                });
+            self
+        }
+        pub fn client_secret<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.client_secret = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for client_secret: {e}")
+                });
+            self
+        }
+        pub fn grant_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.grant_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for grant_type: {e}")
+                });
+            self
+        }
+        pub fn password<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.password = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for password: {e}")
+                });
+            self
+        }
+        pub fn username<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.username = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for username: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TokenRequest,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                client_id: value.client_id?,
+                client_secret: value.client_secret?,
+                grant_type: value.grant_type?,
+                password: value.password?,
+                username: value.username?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TokenRequest> for TokenRequest {
+        fn from(value: super::TokenRequest) -> Self {
+            Self {
+                client_id: Ok(value.client_id),
+                client_secret: Ok(value.client_secret),
+                grant_type: Ok(value.grant_type),
+                password: Ok(value.password),
+                username: Ok(value.username),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TokenResponse {
+        access_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        expires_in: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        refresh_expires_in: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        refresh_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        token_type: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TokenResponse {
+        fn default() -> Self {
+            Self {
+                access_token: Ok(Default::default()),
+                expires_in: Ok(Default::default()),
+                refresh_expires_in: Ok(Default::default()),
+                refresh_token: Ok(Default::default()),
+                token_type: Ok(Default::default()),
+            }
+        }
+    }
+    impl TokenResponse {
+        pub fn access_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.access_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for access_token: {e}")
+                });
+            self
+        }
+        pub fn expires_in<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.expires_in = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for expires_in: {e}")
+                });
+            self
+        }
+        pub fn refresh_expires_in<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.refresh_expires_in = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for refresh_expires_in: {e}"
+                    )
+                });
+            self
+        }
+        pub fn refresh_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.refresh_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for refresh_token: {e}")
+                });
+            self
+        }
+        pub fn token_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.token_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for token_type: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TokenResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                access_token: value.access_token?,
+                expires_in: value.expires_in?,
+                refresh_expires_in: value.refresh_expires_in?,
+                refresh_token: value.refresh_token?,
+                token_type: value.token_type?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TokenResponse> for TokenResponse {
+        fn from(value: super::TokenResponse) -> Self {
+            Self {
+                access_token: Ok(value.access_token),
+                expires_in: Ok(value.expires_in),
+                refresh_expires_in: Ok(value.refresh_expires_in),
+                refresh_token: Ok(value.refresh_token),
+                token_type: Ok(value.token_type),
+            }
         }
     }
 }

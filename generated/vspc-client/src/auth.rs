@@ -13,12 +13,63 @@ pub enum Credentials {
         ///The token, without the `Bearer ` prefix.
         token: ::storage_jobs_runtime::Secret,
     },
+    ///Sends an access token it gets, and renews, with the `password` grant at `create_token`.
+    Password {
+        ///The grant's `username`.
+        username: ::std::string::String,
+        ///The grant's `password`.
+        password: ::storage_jobs_runtime::Secret,
+    },
+    ///Sends an access token it gets, and renews, with the `refresh_token` grant at `create_token`.
+    RefreshToken {
+        ///The grant's `refresh_token`.
+        refresh_token: ::storage_jobs_runtime::Secret,
+    },
 }
 impl Credentials {
-    fn into_list(self) -> ::std::vec::Vec<::storage_jobs_runtime::Credential> {
+    /// What the session sends as given, and the grant it gets its token with.
+    fn into_parts(
+        self,
+    ) -> (
+        ::std::vec::Vec<::storage_jobs_runtime::Credential>,
+        ::std::option::Option<::storage_jobs_runtime::Grant>,
+    ) {
         match self {
             Credentials::BearerAuth { token } => {
-                ::std::vec![::storage_jobs_runtime::Credential::Bearer { token }]
+                (
+                    ::std::vec![::storage_jobs_runtime::Credential::Bearer { token }],
+                    ::std::option::Option::None,
+                )
+            }
+            Credentials::Password { username, password } => {
+                (
+                    ::std::vec![],
+                    ::std::option::Option::Some(
+                        ::storage_jobs_runtime::Grant::new(
+                            "password",
+                            ::std::vec![
+                                ("username",
+                                ::storage_jobs_runtime::Secret::from(username)),
+                                ("password",
+                                ::storage_jobs_runtime::Secret::from(password)),
+                            ],
+                        ),
+                    ),
+                )
+            }
+            Credentials::RefreshToken { refresh_token } => {
+                (
+                    ::std::vec![],
+                    ::std::option::Option::Some(
+                        ::storage_jobs_runtime::Grant::new(
+                            "refresh_token",
+                            ::std::vec![
+                                ("refresh_token",
+                                ::storage_jobs_runtime::Secret::from(refresh_token)),
+                            ],
+                        ),
+                    ),
+                )
             }
         }
     }
@@ -29,10 +80,22 @@ pub const USER_AGENT: &str = concat!(
 );
 /// What the spec says about its operations that the session needs to know.
 const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
-    anonymous_operations: &[],
+    anonymous_operations: &["create_token"],
     comma_separated: &[("get_backup_server_file_share_copy_jobs", "expand")],
     csrf: ::std::option::Option::None,
-    accepts: &[("get_backup_server_file_share_copy_jobs", "application/json")],
+    token: ::std::option::Option::Some(::storage_jobs_runtime::TokenEndpoint {
+        operation: "create_token",
+        path: "/token",
+        place: ::storage_jobs_runtime::TokenPlace::Base,
+        form: true,
+        header: "Authorization",
+        prefix: "Bearer ",
+        refresh: ::std::option::Option::Some(&[]),
+    }),
+    accepts: &[
+        ("create_token", "application/json"),
+        ("get_backup_server_file_share_copy_jobs", "application/json"),
+    ],
     content_types: &[],
     repeatable_operations: &[],
 };
@@ -55,13 +118,11 @@ impl Client {
     ) -> ::std::result::Result<Self, ConfigError> {
         let base_url = ::storage_jobs_runtime::check_base_url(base_url)?;
         let http = settings.build_http_client(USER_AGENT)?;
-        Ok(
-            Self::new_with_client(
-                &base_url,
-                http,
-                Session::new(credentials.into_list(), RULES).with_settings(settings),
-            ),
-        )
+        let (list, grant) = credentials.into_parts();
+        let session = Session::new(list, RULES)
+            .with_settings(settings)
+            .with_grant(grant);
+        Ok(Self::new_with_client(&base_url, http, session))
     }
 }
 impl progenitor_client::ClientHooks<Session> for Client {

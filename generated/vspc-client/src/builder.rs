@@ -9,6 +9,76 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, OperationInfo, RequestBuilderExt,
     ResponseValue,
 };
+/// Builder for [`Client::create_token`]
+///
+/// [`Client::create_token`]: super::Client::create_token
+#[derive(Debug, Clone)]
+pub struct CreateToken<'a> {
+    client: &'a super::Client,
+    body: Result<types::builder::TokenRequest, String>,
+}
+impl<'a> CreateToken<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::TokenRequest>,
+        <V as std::convert::TryInto<types::TokenRequest>>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| format!("conversion to `TokenRequest` for body failed: {}", s));
+        self
+    }
+    pub fn body_map<F>(mut self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(
+            types::builder::TokenRequest,
+        ) -> types::builder::TokenRequest,
+    {
+        self.body = self.body.map(f);
+        self
+    }
+    /// Sends a `POST` request to `/token`
+    pub(crate) async fn send_raw(
+        self,
+    ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+        let Self { client, body } = self;
+        let body = body
+            .and_then(|v| types::TokenRequest::try_from(v).map_err(|e| e.to_string()))
+            .map_err(Error::InvalidRequest)?;
+        let url = format!("{}/token", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .form_urlencoded(&body)?
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_token",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => Ok(ResponseValue::stream(response)),
+            _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+        }
+    }
+}
 /// Builder for [`Client::get_backup_server_file_share_copy_jobs`]
 ///
 /// [`Client::get_backup_server_file_share_copy_jobs`]: super::Client::get_backup_server_file_share_copy_jobs

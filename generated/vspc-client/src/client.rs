@@ -54,6 +54,21 @@ const _: () = {
     {}
 };
 impl Client {
+    /// Log on and get an access token
+    ///
+    /// Exchanges a grant (a user name and password, a refresh token, or one of the console's other logon methods) for an access token, which later calls send as a bearer token, and a refresh token that gets the next one.
+    ///
+    /// Sends a `POST` request to `/token`
+    ///
+    /// ```text
+    /// let response = client.create_token()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn create_token(&self) -> builder::CreateToken<'_> {
+        builder::CreateToken::new(self)
+    }
     /// Get All File Share Copy Jobs
     ///
     /// Lists the backup copy jobs for file shares. The caller needs one of the roles Portal Administrator, Service Provider Global Administrator, Service Provider Administrator, Company Owner or Company Administrator.

@@ -18,6 +18,29 @@ impl storage_jobs_runtime::VendorError for types::ErrorResponse {
             .map(|value| value.to_string())
     }
 }
+/// The documented errors of [`Client::create_token`](crate::Client::create_token): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTokenError {
+    /// `400`: The grant was malformed or refused.
+    BadRequest(types::ErrorResponse),
+    /// `401`: The user name, password or refresh token was not accepted.
+    Unauthorized(types::ErrorResponse),
+}
+impl storage_jobs_runtime::VendorError for CreateTokenError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::code(body),
+            Self::Unauthorized(body) => storage_jobs_runtime::VendorError::code(body),
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::BadRequest(body) => storage_jobs_runtime::VendorError::message(body),
+            Self::Unauthorized(body) => storage_jobs_runtime::VendorError::message(body),
+        }
+    }
+}
 /// The documented errors of [`Client::get_backup_server_file_share_copy_jobs`](crate::Client::get_backup_server_file_share_copy_jobs): one variant per error status the spec lists, holding that status's body.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

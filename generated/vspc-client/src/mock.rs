@@ -8,6 +8,51 @@ pub mod operations {
     #[allow(unused_imports)]
     use crate::types;
 
+    /// Matches a request to [`Client::create_token`](crate::Client::create_token): `POST /token`.
+    pub struct CreateTokenWhen(::httpmock::When);
+
+    impl CreateTokenWhen {
+        /// Matches the operation's method and path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches("^/token$"))
+        }
+
+        /// The wrapped `When`.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+
+    /// Answers a request to [`Client::create_token`](crate::Client::create_token).
+    pub struct CreateTokenThen(::httpmock::Then);
+
+    impl CreateTokenThen {
+        /// Wraps a `Then`.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+
+        /// The wrapped `Then`.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+
+        /// `200`: The logon succeeded.
+        pub fn ok(self, value: &types::TokenResponse) -> Self {
+            Self(self.0.status(200).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `400`: The grant was malformed or refused.
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(400).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `401`: The user name, password or refresh token was not accepted.
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(401).header("content-type", "application/json").json_body_obj(value))
+        }
+    }
+
     /// Matches a request to [`Client::get_backup_server_file_share_copy_jobs`](crate::Client::get_backup_server_file_share_copy_jobs): `GET /infrastructure/backupServers/jobs/fileShareCopyJobs`.
     pub struct GetBackupServerFileShareCopyJobsWhen(::httpmock::When);
 
@@ -115,6 +160,11 @@ mod sealed {
 /// equivalent of [`mock()`](::httpmock::MockServer::mock). Sealed: only `MockServer`
 /// implements it.
 pub trait MockServerExt: sealed::Sealed {
+    /// Mocks [`Client::create_token`](crate::Client::create_token): `POST /token`.
+    fn create_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateTokenWhen, operations::CreateTokenThen);
+
     /// Mocks [`Client::get_backup_server_file_share_copy_jobs`](crate::Client::get_backup_server_file_share_copy_jobs): `GET /infrastructure/backupServers/jobs/fileShareCopyJobs`.
     fn get_backup_server_file_share_copy_jobs<F>(&self, config: F) -> ::httpmock::Mock<'_>
     where
@@ -122,6 +172,15 @@ pub trait MockServerExt: sealed::Sealed {
 }
 
 impl MockServerExt for ::httpmock::MockServer {
+    fn create_token<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateTokenWhen, operations::CreateTokenThen),
+    {
+        self.mock(|when, then| {
+            config(operations::CreateTokenWhen::new(when), operations::CreateTokenThen::new(then))
+        })
+    }
+
     fn get_backup_server_file_share_copy_jobs<F>(&self, config: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetBackupServerFileShareCopyJobsWhen, operations::GetBackupServerFileShareCopyJobsThen),

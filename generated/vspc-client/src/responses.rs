@@ -4,6 +4,32 @@
 use crate::{builder, errors, responses, types, ByteStream, Error, ResponseValue};
 #[allow(unused_imports)]
 use storage_jobs_runtime::respond::{self, Answer};
+/// Reads an answer to [`Client::create_token`](crate::Client::create_token) by its status.
+#[allow(unreachable_patterns)]
+pub(crate) fn create_token(
+    answer: Answer,
+) -> ::std::result::Result<
+    ResponseValue<types::TokenResponse>,
+    Error<errors::CreateTokenError>,
+> {
+    match answer.status() {
+        200u16 => answer.json(),
+        400u16 => Err(answer.error_json(errors::CreateTokenError::BadRequest)),
+        401u16 => Err(answer.error_json(errors::CreateTokenError::Unauthorized)),
+        _ => Err(answer.undocumented()),
+    }
+}
+impl builder::CreateToken<'_> {
+    /// Sends the request and reads the answer: a documented success, [`Error::Documented`] with [`errors::CreateTokenError`] for a documented error status, [`Error::UnexpectedStatus`] with the raw body for any other.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ResponseValue<types::TokenResponse>,
+        Error<errors::CreateTokenError>,
+    > {
+        create_token(respond::receive(self.send_raw().await).await?)
+    }
+}
 /// Reads an answer to [`Client::get_backup_server_file_share_copy_jobs`](crate::Client::get_backup_server_file_share_copy_jobs) by its status.
 #[allow(unreachable_patterns)]
 pub(crate) fn get_backup_server_file_share_copy_jobs(

@@ -237,6 +237,73 @@ impl ResponseMetadata {
         Default::default()
     }
 }
+/// A logon grant.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct TokenRequest {
+    /// Which logon method the other fields belong to.
+    pub grant_type: TokenRequestGrantType,
+    /// The user's password, for the password grant.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub password: ::std::option::Option<::std::string::String>,
+    /// Whether the session may only read.
+    #[serde(rename = "readOnly", skip_serializing_if = "::std::option::Option::is_none")]
+    pub read_only: ::std::option::Option<bool>,
+    /// A refresh token from an earlier logon, for the refresh_token grant.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// The user's name, for the password grant.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+impl TokenRequest {
+    pub fn builder() -> builder::TokenRequest {
+        Default::default()
+    }
+}
+/// Which logon method the other fields belong to.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum TokenRequestGrantType {
+    Password,
+    RefreshToken,
+    AuthorizationCode,
+    PublicKey,
+    Mfa,
+    As,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    Unknown(::std::string::String),
+}
+::storage_jobs_runtime::open_enum!(
+    TokenRequestGrantType { Password => "password", RefreshToken => "refresh_token",
+    AuthorizationCode => "authorization_code", PublicKey => "public_key", Mfa => "mfa",
+    As => "as" }
+);
+/// An access token and what comes with it.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct TokenResponse {
+    /// The token later calls send as a bearer token.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    /// An encrypted code, for logons that ask for one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub encrypted_code: ::std::option::Option<::std::string::String>,
+    /// Seconds the access token stays valid (3600).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_in: ::std::option::Option<i64>,
+    /// The token for the second step of a logon with multi-factor authentication.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mfa_token: ::std::option::Option<::std::string::String>,
+    /// The token that gets the next access token.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// How to send it; `bearer`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_type: ::std::option::Option<::std::string::String>,
+}
+impl TokenResponse {
+    pub fn builder() -> builder::TokenResponse {
+        Default::default()
+    }
+}
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
@@ -965,6 +1032,267 @@ pub mod builder {
         fn from(value: super::ResponseMetadata) -> Self {
             Self {
                 paging_info: Ok(value.paging_info),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TokenRequest {
+        grant_type: ::std::result::Result<
+            super::TokenRequestGrantType,
+            ::std::string::String,
+        >,
+        password: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        read_only: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        refresh_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        username: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TokenRequest {
+        fn default() -> Self {
+            Self {
+                grant_type: Err("no value supplied for grant_type".to_string()),
+                password: Ok(Default::default()),
+                read_only: Ok(Default::default()),
+                refresh_token: Ok(Default::default()),
+                username: Ok(Default::default()),
+            }
+        }
+    }
+    impl TokenRequest {
+        pub fn grant_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::TokenRequestGrantType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.grant_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for grant_type: {e}")
+                });
+            self
+        }
+        pub fn password<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.password = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for password: {e}")
+                });
+            self
+        }
+        pub fn read_only<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.read_only = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for read_only: {e}")
+                });
+            self
+        }
+        pub fn refresh_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.refresh_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for refresh_token: {e}")
+                });
+            self
+        }
+        pub fn username<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.username = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for username: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TokenRequest,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                grant_type: value.grant_type?,
+                password: value.password?,
+                read_only: value.read_only?,
+                refresh_token: value.refresh_token?,
+                username: value.username?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TokenRequest> for TokenRequest {
+        fn from(value: super::TokenRequest) -> Self {
+            Self {
+                grant_type: Ok(value.grant_type),
+                password: Ok(value.password),
+                read_only: Ok(value.read_only),
+                refresh_token: Ok(value.refresh_token),
+                username: Ok(value.username),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TokenResponse {
+        access_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        encrypted_code: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        expires_in: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        mfa_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        refresh_token: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        token_type: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TokenResponse {
+        fn default() -> Self {
+            Self {
+                access_token: Ok(Default::default()),
+                encrypted_code: Ok(Default::default()),
+                expires_in: Ok(Default::default()),
+                mfa_token: Ok(Default::default()),
+                refresh_token: Ok(Default::default()),
+                token_type: Ok(Default::default()),
+            }
+        }
+    }
+    impl TokenResponse {
+        pub fn access_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.access_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for access_token: {e}")
+                });
+            self
+        }
+        pub fn encrypted_code<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.encrypted_code = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for encrypted_code: {e}")
+                });
+            self
+        }
+        pub fn expires_in<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.expires_in = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for expires_in: {e}")
+                });
+            self
+        }
+        pub fn mfa_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.mfa_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for mfa_token: {e}")
+                });
+            self
+        }
+        pub fn refresh_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.refresh_token = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for refresh_token: {e}")
+                });
+            self
+        }
+        pub fn token_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.token_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for token_type: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TokenResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                access_token: value.access_token?,
+                encrypted_code: value.encrypted_code?,
+                expires_in: value.expires_in?,
+                mfa_token: value.mfa_token?,
+                refresh_token: value.refresh_token?,
+                token_type: value.token_type?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TokenResponse> for TokenResponse {
+        fn from(value: super::TokenResponse) -> Self {
+            Self {
+                access_token: Ok(value.access_token),
+                encrypted_code: Ok(value.encrypted_code),
+                expires_in: Ok(value.expires_in),
+                mfa_token: Ok(value.mfa_token),
+                refresh_token: Ok(value.refresh_token),
+                token_type: Ok(value.token_type),
             }
         }
     }

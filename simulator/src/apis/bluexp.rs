@@ -10,9 +10,10 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::Simulator;
-use crate::auth::{ACCOUNT, AGENT_ID, TOKEN, header};
+use crate::auth::{ACCOUNT, AGENT_ID, header};
 use crate::faults::answer;
 use crate::population::{Life, Outcome, Phase, Rng};
+use crate::tokens::{Issuer, Verdict};
 
 const API: u64 = 4;
 
@@ -76,8 +77,10 @@ async fn restore_status(
     Path(account_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let authorized = header(&headers, "authorization") == Some(&format!("Bearer {TOKEN}"))
-        && header(&headers, "x-agent-id") == Some(AGENT_ID);
+    let token = simulator
+        .tokens
+        .bearer(Issuer::Bluexp, &headers, simulator.clock.now());
+    let authorized = token == Verdict::Valid && header(&headers, "x-agent-id") == Some(AGENT_ID);
     if !authorized {
         return StatusCode::UNAUTHORIZED.into_response();
     }

@@ -1,4 +1,5 @@
-//! Hitachi VSP One Object: `GET /csrf` and `POST /v1/jobs/list` (page token in the body).
+//! Hitachi VSP One Object: `GET /mapi/v1/csrf` and `POST /mapi/v1/jobs/list` (page token in
+//! the body), under `/mapi` as deployments mount the API.
 
 use std::sync::Arc;
 
@@ -10,9 +11,9 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::Simulator;
-use crate::auth;
 use crate::faults::{answer, json};
 use crate::population::{Life, Outcome, Phase, Rng};
+use crate::tokens::{Issuer, Verdict};
 
 const API: u64 = 2;
 const DEFAULT_PAGE_SIZE: u64 = 100;
@@ -27,8 +28,8 @@ const STATES: [&str; 4] = [
 /// The routes.
 pub fn routes() -> Router<Arc<Simulator>> {
     Router::new()
-        .route("/csrf", get(csrf))
-        .route("/v1/jobs/list", post(list))
+        .route("/mapi/v1/csrf", get(csrf))
+        .route("/mapi/v1/jobs/list", post(list))
 }
 
 /// Job `index` at simulated second `t`; its bucket is `bucket-{index % 10}`, its owner user
@@ -104,10 +105,13 @@ async fn csrf(State(simulator): State<Arc<Simulator>>) -> Response {
     (
         StatusCode::OK,
         AppendHeaders([
-            (header::SET_COOKIE, format!("XSRF-TOKEN={token}; Path=/")),
             (
                 header::SET_COOKIE,
-                format!("vertx-web.session=s-{token}; Path=/; HttpOnly"),
+                format!("XSRF-TOKEN={token}; Path=/mapi"),
+            ),
+            (
+                header::SET_COOKIE,
+                format!("vertx-web.session=s-{token}; Path=/mapi; HttpOnly"),
             ),
         ]),
     )
@@ -119,7 +123,10 @@ async fn list(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if !auth::bearer(&headers) || !simulator.csrf.accepts(&headers) {
+    let token = simulator
+        .tokens
+        .bearer(Issuer::VspObject, &headers, simulator.clock.now());
+    if token != Verdict::Valid || !simulator.csrf.accepts(&headers) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     // The body is required (vsp-object-4); `{}` lists everything. The page documents the body

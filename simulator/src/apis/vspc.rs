@@ -11,9 +11,9 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::Simulator;
-use crate::auth;
 use crate::faults::{answer, json};
 use crate::population::{Life, Outcome, Phase, Rng};
+use crate::tokens::{Issuer, Verdict};
 
 const API: u64 = 3;
 
@@ -34,7 +34,7 @@ pub fn job(simulator: &Simulator, index: u64, expand: bool) -> Value {
         "sourceFileShareJobUid": rng.uuid(),
         "targetRepositoryUid": rng.uuid(),
         "retention": *rng.pick(&[7, 14, 28, 30, 90]),
-        "retentionUnit": *rng.pick(&["days", "days", "weeks", "months"]),
+        "retentionUnit": *rng.pick(&["Days", "Days", "Weeks", "Months"]),
     });
     // Drawn after the fields above, so that those stay as they were.
     job["uniqueUid"] = json!(rng.uuid());
@@ -95,11 +95,20 @@ async fn copy_jobs(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if !auth::bearer(&headers) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "the access token is missing or invalid",
-        );
+    match simulator
+        .tokens
+        .bearer(Issuer::Vspc, &headers, simulator.clock.now())
+    {
+        Verdict::Valid => {}
+        Verdict::Expired => {
+            return error(StatusCode::UNAUTHORIZED, "the access token has expired");
+        }
+        Verdict::Invalid => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "the access token is missing or invalid",
+            );
+        }
     }
     let (limit, offset) = match (number(&query, "limit", 100), number(&query, "offset", 0)) {
         (Ok(limit), Ok(offset)) => (limit, offset),
