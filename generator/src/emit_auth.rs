@@ -92,9 +92,13 @@ fn grant_part(token: &crate::token::Token, grant: &crate::token::Grant) -> Part 
         .iter()
         .map(|(name, secret)| (field_ident(name), *secret, format!("The grant's `{name}`.")))
         .collect();
-    let sent = grant.fields.iter().map(|(name, _)| {
+    let sent = grant.fields.iter().map(|(name, secret)| {
         let ident = field_ident(name);
-        quote! { (#name, ::storage_jobs_runtime::Secret::from(#ident)) }
+        if *secret {
+            quote! { (#name, #ident) }
+        } else {
+            quote! { (#name, ::storage_jobs_runtime::Secret::from(#ident)) }
+        }
     });
     let constants = grant.constants.iter().map(|(name, value)| {
         quote! { (#name, ::storage_jobs_runtime::Secret::from(#value)) }

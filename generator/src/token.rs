@@ -238,10 +238,11 @@ pub fn check(spec: &LoadedSpec, errors: &mut Vec<Error>) {
                 "x-token: `{id}` must be a POST, not {}",
                 method.to_uppercase()
             ));
+            continue;
         }
         let Some(properties) = body_properties(document, operation) else {
             fail(format!(
-                "x-token: `{id}` needs a {FORM} or application/json request body with properties"
+                "x-token: `{id}` needs an {FORM} or application/json request body with properties"
             ));
             continue;
         };

@@ -76,6 +76,8 @@ pub struct Tokens {
     pub issued: AtomicU64,
     /// Calls refused because their token had expired.
     pub expired: AtomicU64,
+    /// Access tokens issued for a refresh token.
+    pub refreshed: AtomicU64,
 }
 
 impl Tokens {
@@ -87,6 +89,7 @@ impl Tokens {
             rng: Mutex::new(Rng::for_job(seed, 98, 0)),
             issued: AtomicU64::new(0),
             expired: AtomicU64::new(0),
+            refreshed: AtomicU64::new(0),
         }
     }
 
@@ -114,6 +117,7 @@ impl Tokens {
         let mut store = self.refresh.lock().expect("refresh store");
         if store.get(refresh) == Some(&issuer) {
             store.remove(refresh);
+            self.refreshed.fetch_add(1, Ordering::Relaxed);
             true
         } else {
             false
@@ -243,8 +247,12 @@ async fn auth0(
     let get = |name: &str| grant.get(name).and_then(Value::as_str);
     let accepted = match get("grant_type") {
         Some("refresh_token") => {
-            get("client_id") == Some(BLUEXP_CLIENT_ID)
-                && get("refresh_token") == Some(BLUEXP_REFRESH_TOKEN)
+            let accepted = get("client_id") == Some(BLUEXP_CLIENT_ID)
+                && get("refresh_token") == Some(BLUEXP_REFRESH_TOKEN);
+            if accepted {
+                simulator.tokens.refreshed.fetch_add(1, Ordering::Relaxed);
+            }
+            accepted
         }
         Some("client_credentials") => {
             get("client_id") == Some(CLIENT_ID)

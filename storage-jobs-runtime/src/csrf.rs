@@ -23,6 +23,20 @@ pub struct Csrf {
     pub header: &'static str,
 }
 
+/// Why no CSRF token could be had; `refused` when the server refused the credentials (a 401),
+/// which a renewed access token may cure.
+#[derive(Debug)]
+pub(crate) struct CsrfError {
+    pub(crate) refused: bool,
+    message: String,
+}
+
+impl std::fmt::Display for CsrfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl Csrf {
     /// `GET` on the token endpoint, with the credentials (not the cookie ones: the jar sends
     /// cookies); keeps every cookie it sets.
@@ -33,41 +47,52 @@ impl Csrf {
         credentials: &[Credential],
         token: Option<&(HeaderName, HeaderValue)>,
         jar: &mut Jar,
-    ) -> Result<(), String> {
+        retry: &crate::RetryPolicy,
+    ) -> Result<(), CsrfError> {
         let csrf = self;
+        let other = |message: String| CsrfError {
+            refused: false,
+            message,
+        };
         let url = Url::parse(&format!("{base_url}{}", csrf.token_path))
-            .map_err(|e| format!("csrf token url: {e}"))?;
+            .map_err(|e| other(format!("csrf token url: {e}")))?;
         let mut request = Request::new(Method::GET, url);
         for credential in credentials
             .iter()
             .filter(|c| !matches!(c, Credential::Cookie { .. }))
         {
-            credential.apply(&mut request).map_err(|e| e.to_string())?;
+            credential
+                .apply(&mut request)
+                .map_err(|e| other(e.to_string()))?;
         }
         if let Some((name, value)) = token {
             request.headers_mut().insert(name.clone(), value.clone());
         }
         jar.apply(request.headers_mut())
-            .map_err(|_| "csrf: a stored cookie cannot be sent".to_string())?;
-        let response = http.execute(request).await.map_err(|e| {
-            format!(
+            .map_err(|_| other("csrf: a stored cookie cannot be sent".to_string()))?;
+        let (response, _) = crate::retry::execute(http, request, retry).await;
+        let response = response.map_err(|e| {
+            other(format!(
                 "csrf token: {}",
                 crate::error::cause_chain(&e.without_url())
-            )
+            ))
         })?;
         if !response.status().is_success() {
-            return Err(format!(
-                "csrf token: GET {} answered {}",
-                csrf.token_path,
-                response.status()
-            ));
+            return Err(CsrfError {
+                refused: response.status() == reqwest::StatusCode::UNAUTHORIZED,
+                message: format!(
+                    "csrf token: GET {} answered {}",
+                    csrf.token_path,
+                    response.status()
+                ),
+            });
         }
         jar.store(response.headers());
         if jar.get(csrf.cookie).is_none() {
-            return Err(format!(
+            return Err(other(format!(
                 "csrf token: GET {} set no {} cookie",
                 csrf.token_path, csrf.cookie
-            ));
+            )));
         }
         Ok(())
     }

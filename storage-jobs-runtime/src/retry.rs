@@ -76,6 +76,31 @@ pub(crate) fn wait_before_retry(
     (spent.saturating_add(wait) < policy.budget).then_some(wait)
 }
 
+/// Sends a request the session makes itself (a token, a CSRF token), again while `policy`
+/// allows; returns the last outcome and how many retries it took.
+pub(crate) async fn execute(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    policy: &RetryPolicy,
+) -> (reqwest::Result<reqwest::Response>, u32) {
+    let started = std::time::Instant::now();
+    let mut retries = 0;
+    let mut next = request;
+    loop {
+        let again = next.try_clone();
+        let outcome = http.execute(next).await;
+        let wait = wait_before_retry(policy, retries, started.elapsed(), &outcome);
+        match (wait, again) {
+            (Some(wait), Some(again)) => {
+                tokio::time::sleep(wait).await;
+                retries += 1;
+                next = again;
+            }
+            _ => return (outcome, retries),
+        }
+    }
+}
+
 /// Marks `response` as the answer after `retries` retries.
 pub(crate) fn mark(response: &mut reqwest::Response, retries: u32) {
     if retries > 0 {

@@ -178,7 +178,7 @@ impl Session {
         if !self.manages(operation) {
             return Ok(());
         }
-        let token = match &self.tokens {
+        let mut token = match &self.tokens {
             Some(tokens) => {
                 let value = tokens
                     .header_value(http, base_url, &self.retry)
@@ -197,8 +197,39 @@ impl Session {
         {
             let mut jar = self.jar.lock().await;
             if jar.get(csrf.cookie).is_none() {
-                csrf.fetch_token(http, base_url, &self.credentials, token.as_ref(), &mut jar)
-                    .await?;
+                let (credentials, retry) = (&self.credentials, &self.retry);
+                match csrf
+                    .fetch_token(http, base_url, credentials, token.as_ref(), &mut jar, retry)
+                    .await
+                {
+                    Ok(()) => {}
+                    // The access token ran out on the server's clock before ours: renew it,
+                    // and ask once more.
+                    Err(error) if error.refused && self.tokens.is_some() => {
+                        let (tokens, (name, sent)) = self
+                            .tokens
+                            .as_ref()
+                            .zip(token.take())
+                            .ok_or(error.to_string())?;
+                        let value = tokens
+                            .renew_refused(Some(&sent), http, base_url, &self.retry)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        request.headers_mut().insert(name.clone(), value.clone());
+                        let renewed = Some((name, value));
+                        csrf.fetch_token(
+                            http,
+                            base_url,
+                            credentials,
+                            renewed.as_ref(),
+                            &mut jar,
+                            retry,
+                        )
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    }
+                    Err(error) => return Err(error.to_string()),
+                }
             }
             csrf.apply_token(request, &jar)?;
         }
@@ -304,6 +335,16 @@ impl Session {
     ) -> reqwest::Result<Response> {
         if (self.tokens.is_none() && self.rules.csrf.is_none()) || !self.manages(operation) {
             return http.execute(request).await;
+        }
+        let mut request = request;
+        // A retry is a copy of the first attempt: it gets the token renewed since.
+        if let Some(tokens) = &self.tokens
+            && let (Ok(value), Ok(name)) = (
+                tokens.header_value(http, base_url, &self.retry).await,
+                crate::token::header_name(tokens.header()),
+            )
+        {
+            request.headers_mut().insert(name, value);
         }
         let retry = request.try_clone();
         let response = http.execute(request).await?;

@@ -294,22 +294,7 @@ impl Tokens {
     ) -> Result<Issued, TokenError> {
         let fail = |reason: String| self.error(grant.grant_type, reason);
         let request = self.build(grant, base_url).map_err(fail)?;
-        let started = std::time::Instant::now();
-        let mut retries = 0;
-        let mut next = request;
-        let response = loop {
-            let again = next.try_clone();
-            let outcome = http.execute(next).await;
-            let wait = crate::retry::wait_before_retry(retry, retries, started.elapsed(), &outcome);
-            match (wait, again) {
-                (Some(wait), Some(again)) => {
-                    tokio::time::sleep(wait).await;
-                    retries += 1;
-                    next = again;
-                }
-                _ => break outcome,
-            }
-        };
+        let (response, retries) = crate::retry::execute(http, request, retry).await;
         let response = response.map_err(|e| fail(crate::error::cause_chain(&e.without_url())))?;
         let status = response.status();
         let response = crate::body_cap::read(response, MAX_TOKEN_ANSWER)

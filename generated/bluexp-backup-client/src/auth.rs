@@ -62,9 +62,7 @@ impl Credentials {
                         ::storage_jobs_runtime::Grant::new(
                             "refresh_token",
                             ::std::vec![
-                                ("refresh_token",
-                                ::storage_jobs_runtime::Secret::from(refresh_token)),
-                                ("client_id",
+                                ("refresh_token", refresh_token), ("client_id",
                                 ::storage_jobs_runtime::Secret::from("Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"))
                             ],
                         ),
@@ -87,9 +85,7 @@ impl Credentials {
                             ::std::vec![
                                 ("client_id",
                                 ::storage_jobs_runtime::Secret::from(client_id)),
-                                ("client_secret",
-                                ::storage_jobs_runtime::Secret::from(client_secret)),
-                                ("audience",
+                                ("client_secret", client_secret), ("audience",
                                 ::storage_jobs_runtime::Secret::from("https://api.cloud.netapp.com"))
                             ],
                         ),

@@ -50,8 +50,7 @@ impl Credentials {
                             ::std::vec![
                                 ("username",
                                 ::storage_jobs_runtime::Secret::from(username)),
-                                ("password",
-                                ::storage_jobs_runtime::Secret::from(password)),
+                                ("password", password),
                             ],
                         ),
                     ),
@@ -63,10 +62,7 @@ impl Credentials {
                     ::std::option::Option::Some(
                         ::storage_jobs_runtime::Grant::new(
                             "refresh_token",
-                            ::std::vec![
-                                ("refresh_token",
-                                ::storage_jobs_runtime::Secret::from(refresh_token)),
-                            ],
+                            ::std::vec![("refresh_token", refresh_token),],
                         ),
                     ),
                 )
