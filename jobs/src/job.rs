@@ -201,6 +201,9 @@ pub struct Job {
     pub progress: Option<f64>,
     /// The vendor's message or error.
     pub message: Option<String>,
+    /// Where it runs, as the vendor names it: ONTAP's node and SVM (`node node1, svm vs0`),
+    /// VSP One Object's bucket; `None` where the vendor does not say.
+    pub location: Option<String>,
     /// The vendor's whole record, for anything else, as compact JSON text: a listing of a
     /// million jobs keeps a few hundred bytes per record instead of a tree of values.
     pub raw: Box<serde_json::value::RawValue>,

@@ -28,6 +28,6 @@ mod sources;
 
 pub use job::{Job, State, Vendor};
 pub use sources::{
-    BluexpBackupSource, HnasSource, JobSource, OntapSource, SourceError, VspObjectSource,
+    Action, BluexpBackupSource, HnasSource, JobSource, OntapSource, SourceError, VspObjectSource,
     VspcSource,
 };

@@ -51,6 +51,7 @@ pub fn hnas(system: &str, job: &hnas_client::types::TreeCloneJob) -> Job {
         progress: None,
         message: non_empty(job.error_details.as_ref())
             .or_else(|| non_empty(job.return_code_message.as_ref())),
+        location: None,
         raw: raw(job),
     }
 }
@@ -96,6 +97,7 @@ pub fn vsp_object(system: &str, job: &vsp_object_client::types::Job) -> Job {
             .and_then(|s| s.failed)
             .filter(|f| *f > 0)
             .map(|f| format!("{f} items failed")),
+        location: job.bucket_name.as_ref().map(|b| format!("bucket {b}")),
         raw: raw(job),
     }
 }
@@ -140,6 +142,7 @@ pub fn vspc(system: &str, job: &vspc_client::types::BackupServerFileShareCopyJob
         message: run
             .and_then(|run| non_empty(run.failure_message.as_ref()))
             .or(retention),
+        location: None,
         raw: raw(job),
     }
 }
@@ -167,6 +170,7 @@ pub fn bluexp_backup(system: &str, job: &bluexp_backup_client::types::Job) -> Jo
         ended: None,
         progress: None,
         message: non_empty(job.error.as_ref()),
+        location: None,
         raw: raw(job),
     }
 }
@@ -188,8 +192,20 @@ pub fn ontap(system: &str, job: &ontap_client::types::Job) -> Job {
         ended: job.end_time,
         progress: job.message.as_deref().and_then(percent),
         message: job.message.clone(),
+        location: ontap_location(job),
         raw: raw(job),
     }
+}
+
+/// `node NAME, svm NAME` from what an ONTAP job says of where it runs.
+fn ontap_location(job: &ontap_client::types::Job) -> Option<String> {
+    let node = job.node.as_ref().and_then(|n| n.name.as_deref());
+    let svm = job.svm.as_ref().and_then(|s| s.name.as_deref());
+    let parts: Vec<String> = [("node", node), ("svm", svm)]
+        .into_iter()
+        .filter_map(|(what, name)| Some(format!("{what} {}", name?)))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 #[cfg(test)]

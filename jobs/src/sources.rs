@@ -1,6 +1,7 @@
 //! A [`JobSource`] per generated client: each lists its API's jobs through the client (its
 //! pagination stream where the API pages) and normalizes them into [`Job`]s.
 
+use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::job::{Job, Vendor};
@@ -27,6 +28,53 @@ pub trait JobSource: Send + Sync {
     fn vendor(&self) -> Vendor;
     /// Every job, fetched lazily page by page.
     fn jobs(&self) -> JobStream<'_>;
+
+    /// One job by its ID: read on its own where the API can, else found in the listing.
+    fn job<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Job, SourceError>> {
+        Box::pin(async move {
+            let mut jobs = self.jobs();
+            while let Some(job) = jobs.next().await {
+                let job = job?;
+                if job.id == id {
+                    return Ok(job);
+                }
+            }
+            Err(error(self.system(), format!("no job {id}")))
+        })
+    }
+
+    /// Pauses, resumes or cancels a job, where the API allows it.
+    fn act<'a>(&'a self, id: &'a str, action: Action) -> BoxFuture<'a, Result<(), SourceError>> {
+        let _ = id;
+        let message = format!(
+            "the {} API cannot {} jobs",
+            self.vendor().name(),
+            action.verb()
+        );
+        Box::pin(async move { Err(error(self.system(), message)) })
+    }
+}
+
+/// What a user may do to a job, where its API allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Pause a running job.
+    Pause,
+    /// Resume a paused job.
+    Resume,
+    /// Cancel a job that has not ended.
+    Cancel,
+}
+
+impl Action {
+    /// The verb, as a command names it.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::Pause => "pause",
+            Action::Resume => "resume",
+            Action::Cancel => "cancel",
+        }
+    }
 }
 
 fn error(system: &str, message: impl ToString) -> SourceError {
@@ -186,5 +234,43 @@ impl JobSource for OntapSource {
                 Ok(normalize::ontap(&self.system, &job))
             })
             .boxed()
+    }
+
+    fn job<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Job, SourceError>> {
+        Box::pin(async move {
+            let uuid: uuid::Uuid = id
+                .parse()
+                .map_err(|_| error(&self.system, format!("{id} is not a job UUID")))?;
+            let job = self
+                .client
+                .get_cluster_job()
+                .uuid(uuid)
+                .fields(["*".to_string()])
+                .send()
+                .await
+                .map_err(|e| error(&self.system, e))?;
+            Ok(normalize::ontap(&self.system, &job.into_inner()))
+        })
+    }
+
+    fn act<'a>(&'a self, id: &'a str, action: Action) -> BoxFuture<'a, Result<(), SourceError>> {
+        Box::pin(async move {
+            let uuid: uuid::Uuid = id
+                .parse()
+                .map_err(|_| error(&self.system, format!("{id} is not a job UUID")))?;
+            let action = match action {
+                Action::Pause => ontap_client::types::ModifyClusterJobAction::Pause,
+                Action::Resume => ontap_client::types::ModifyClusterJobAction::Resume,
+                Action::Cancel => ontap_client::types::ModifyClusterJobAction::Cancel,
+            };
+            self.client
+                .modify_cluster_job()
+                .uuid(uuid)
+                .action(action)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| error(&self.system, e))
+        })
     }
 }

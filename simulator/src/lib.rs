@@ -65,6 +65,8 @@ pub struct Simulator {
     pub gate: faults::Gate,
     /// Access tokens issued by the token calls.
     pub tokens: tokens::Tokens,
+    /// ONTAP jobs paused or cancelled through `PATCH /api/cluster/jobs/{uuid}`.
+    pub ontap_actions: apis::ontap::Actions,
 }
 
 impl Simulator {
@@ -76,6 +78,7 @@ impl Simulator {
             faults: faults::Faults::new(config.fault_rate, config.seed),
             gate: faults::Gate::new(config.throttle_rate, config.burst_every, config.seed),
             tokens: tokens::Tokens::new(config.seed),
+            ontap_actions: Default::default(),
             config,
         })
     }

@@ -3,6 +3,7 @@
 mod config;
 mod demo;
 mod files;
+mod one_job;
 mod query;
 mod systems;
 mod view;
@@ -58,6 +59,14 @@ enum Command {
         #[arg(long)]
         iterations: Option<u64>,
     },
+    /// Show one job in full: its normalized fields and the vendor's whole record.
+    Show(Target),
+    /// Pause a running job (ONTAP), after asking.
+    Pause(Act),
+    /// Resume a paused job (ONTAP), after asking.
+    Resume(Act),
+    /// Cancel a job that has not ended (ONTAP), after asking.
+    Cancel(Act),
     /// Start the built-in simulator of all five APIs and list its jobs: no appliance, no config.
     Demo {
         #[command(flatten)]
@@ -66,6 +75,35 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         jobs: u64,
     },
+}
+
+/// One job of one system.
+#[derive(Debug, Args)]
+struct Target {
+    /// The configured name of the system.
+    system: String,
+    /// The job's ID, as `list` shows it.
+    id: String,
+    /// The configuration file (default: $STORAGE_JOBS_CONFIG, else
+    /// ~/.config/storage-jobs/config.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+/// One job to act on.
+#[derive(Debug, Args)]
+struct Act {
+    #[command(flatten)]
+    target: Target,
+    /// Do it without asking (needed without a terminal).
+    #[arg(long)]
+    yes: bool,
+}
+
+impl Target {
+    fn prepare(&self) -> Result<Vec<Prepared>> {
+        load_systems(self.config.as_ref(), std::slice::from_ref(&self.system))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -151,24 +189,34 @@ impl Selection {
     }
 
     fn prepare(&self) -> Result<Vec<Prepared>> {
-        let path = match &self.config {
-            Some(path) => path.clone(),
-            None => config::Config::default_path()
-                .context("no configuration file: pass --config or set STORAGE_JOBS_CONFIG")?,
-        };
-        let config = config::Config::load(&path)?;
-        for name in &self.system {
-            if !config.systems.iter().any(|s| &s.name == name) {
-                bail!("{}: no system is named `{name}`", path.display());
-            }
-        }
-        let budget = systems::Budget::new(
-            config.memory_limit_mib,
-            config.systems.len(),
-            config.timeout_seconds,
-        );
-        Ok(systems::prepare(&config.systems, budget))
+        load_systems(self.config.as_ref(), &self.system)
     }
+}
+
+/// Loads the configuration (`path`, else the default one) and prepares its systems; every
+/// name in `names` must be one of them.
+fn load_systems(path: Option<&PathBuf>, names: &[String]) -> Result<Vec<Prepared>> {
+    let path = match path {
+        Some(path) => path.clone(),
+        None => config::Config::default_path()
+            .context("no configuration file: pass --config or set STORAGE_JOBS_CONFIG")?,
+    };
+    let config = config::Config::load(&path)?;
+    for name in names {
+        if !config.systems.iter().any(|s| &s.name == name) {
+            bail!(
+                "{}: no system is named `{}`",
+                path.display(),
+                storage_jobs_runtime::printable(name)
+            );
+        }
+    }
+    let budget = systems::Budget::new(
+        config.memory_limit_mib,
+        config.systems.len(),
+        config.timeout_seconds,
+    );
+    Ok(systems::prepare(&config.systems, budget))
 }
 
 /// Logs go to stderr, never with credentials (the runtime logs no headers and no queries) and
@@ -250,6 +298,10 @@ async fn run(cli: Cli) -> Result<u8> {
             )
             .await
         }
+        Command::Show(target) => one_job::show(target.prepare()?, &target.system, &target.id).await,
+        Command::Pause(act) => run_act(act, jobs::Action::Pause).await,
+        Command::Resume(act) => run_act(act, jobs::Action::Resume).await,
+        Command::Cancel(act) => run_act(act, jobs::Action::Cancel).await,
         Command::Demo { selection, jobs } => {
             let (base, systems) = demo::start(jobs).await?;
             eprintln!(
@@ -259,6 +311,18 @@ async fn run(cli: Cli) -> Result<u8> {
             Ok(show(&selection, &outcomes)?)
         }
     }
+}
+
+async fn run_act(act: Act, action: jobs::Action) -> Result<u8> {
+    let target = &act.target;
+    one_job::act(
+        target.prepare()?,
+        &target.system,
+        &target.id,
+        action,
+        act.yes,
+    )
+    .await
 }
 
 /// Queries every system; on a terminal, stderr shows which systems are still being waited for.

@@ -292,6 +292,13 @@ fn write_json(
     Ok(())
 }
 
+/// One job in full: its normalized fields, then the vendor's whole record, as indented JSON
+/// that a terminal cannot act on.
+pub fn job_document(out: &mut impl std::io::Write, job: &Job) -> std::io::Result<()> {
+    write_json(out, job, true)?;
+    writeln!(out)
+}
+
 /// One JSON document, written as it is produced.
 pub fn json_document(
     out: &mut impl std::io::Write,

@@ -375,3 +375,69 @@ async fn untrusted_https() -> (String, String) {
     });
     (format!("https://localhost:{port}"), certified.cert.pem())
 }
+
+/// `show` prints one job in full (ONTAP's node and SVM included), and `cancel` acts on an
+/// ONTAP job only when confirmed; other APIs say they cannot.
+#[tokio::test(flavor = "multi_thread")]
+async fn show_and_cancel_one_ontap_job() {
+    let base = simulator(40).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "config.toml", &config(&base));
+    let run = |args: &[&str]| {
+        let mut command = Command::cargo_bin("storage-jobs").unwrap();
+        command
+            .args(args)
+            .arg("--config")
+            .arg(&path)
+            .env("SJ_NAS_KEY", simulator::auth::API_KEY)
+            .env("SJ_TOKEN", simulator::auth::TOKEN)
+            .env("SJ_AGENT", simulator::auth::AGENT_ID)
+            .env("SJ_ONTAP_PASSWORD", simulator::auth::PASSWORD)
+            .output()
+            .unwrap()
+    };
+    let listed = run(&["list", "--vendor", "ontap", "--state", "running", "--output", "ndjson"]);
+    let first: serde_json::Value =
+        serde_json::from_slice(listed.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap().to_string();
+
+    let shown = run(&["show", "cluster-1", &id]);
+    assert_eq!(shown.status.code(), Some(0));
+    let job: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(job["id"], id);
+    assert_eq!(job["state"], "running");
+    assert!(
+        job["location"].as_str().unwrap().starts_with("node node"),
+        "{job}"
+    );
+    assert!(job["raw"]["svm"]["name"].is_string(), "{job}");
+
+    let unconfirmed = run(&["cancel", "cluster-1", &id]);
+    assert_eq!(unconfirmed.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unconfirmed.stderr).contains("add --yes to confirm"),
+        "{unconfirmed:?}"
+    );
+    let cancelled = run(&["cancel", "cluster-1", &id, "--yes"]);
+    assert_eq!(cancelled.status.code(), Some(0), "{cancelled:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&cancelled.stdout).trim(),
+        format!("cluster-1 {id}: failed")
+    );
+    let again = run(&["cancel", "cluster-1", &id, "--yes"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("a failure job cannot take the action cancel"),
+        "{again:?}"
+    );
+
+    let vspc = run(&["list", "--vendor", "vspc", "--output", "ndjson"]);
+    let vspc_id: serde_json::Value =
+        serde_json::from_slice(vspc.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    let refused = run(&["pause", "vspc-1", vspc_id["id"].as_str().unwrap(), "--yes"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("the vspc API cannot pause jobs"),
+        "{refused:?}"
+    );
+}

@@ -43,10 +43,18 @@ pub const USER_AGENT: &str = concat!(
 /// What the spec says about its operations that the session needs to know.
 const RULES: ::storage_jobs_runtime::Rules = ::storage_jobs_runtime::Rules {
     anonymous_operations: &[],
-    comma_separated: &[("get_cluster_jobs", "fields"), ("get_cluster_jobs", "order_by")],
+    comma_separated: &[
+        ("get_cluster_jobs", "fields"),
+        ("get_cluster_jobs", "order_by"),
+        ("get_cluster_job", "fields"),
+    ],
     csrf: ::std::option::Option::None,
     token: ::std::option::Option::None,
-    accepts: &[("get_cluster_jobs", "application/json")],
+    accepts: &[
+        ("get_cluster_jobs", "application/json"),
+        ("get_cluster_job", "application/json"),
+        ("modify_cluster_job", "application/json"),
+    ],
     content_types: &[],
     repeatable_operations: &[],
 };

@@ -351,3 +351,151 @@ impl<'a> GetClusterJobs<'a> {
         }
     }
 }
+/// Builder for [`Client::get_cluster_job`]
+///
+/// [`Client::get_cluster_job`]: super::Client::get_cluster_job
+#[derive(Debug, Clone)]
+pub struct GetClusterJob<'a> {
+    client: &'a super::Client,
+    uuid: Result<::uuid::Uuid, String>,
+    fields: Result<Option<::storage_jobs_runtime::CommaSeparated>, String>,
+}
+impl<'a> GetClusterJob<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            uuid: Err("uuid was not initialized".to_string()),
+            fields: Ok(None),
+        }
+    }
+    pub fn uuid<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.uuid = value
+            .try_into()
+            .map_err(|_| "conversion to `:: uuid :: Uuid` for uuid failed".to_string());
+        self
+    }
+    pub fn fields<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::storage_jobs_runtime::CommaSeparated>,
+    {
+        self.fields = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: storage_jobs_runtime :: CommaSeparated` for fields failed"
+                    .to_string()
+            });
+        self
+    }
+    /// Sends a `GET` request to `/cluster/jobs/{uuid}`
+    pub(crate) async fn send_raw(
+        self,
+    ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+        let Self { client, uuid, fields } = self;
+        let uuid = uuid.map_err(Error::InvalidRequest)?;
+        let fields = fields.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/cluster/jobs/{}", client.baseurl, encode_path(& uuid.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_cluster_job",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => Ok(ResponseValue::stream(response)),
+            _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+        }
+    }
+}
+/// Builder for [`Client::modify_cluster_job`]
+///
+/// [`Client::modify_cluster_job`]: super::Client::modify_cluster_job
+#[derive(Debug, Clone)]
+pub struct ModifyClusterJob<'a> {
+    client: &'a super::Client,
+    uuid: Result<::uuid::Uuid, String>,
+    action: Result<types::ModifyClusterJobAction, String>,
+}
+impl<'a> ModifyClusterJob<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            uuid: Err("uuid was not initialized".to_string()),
+            action: Err("action was not initialized".to_string()),
+        }
+    }
+    pub fn uuid<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.uuid = value
+            .try_into()
+            .map_err(|_| "conversion to `:: uuid :: Uuid` for uuid failed".to_string());
+        self
+    }
+    pub fn action<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ModifyClusterJobAction>,
+    {
+        self.action = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `ModifyClusterJobAction` for action failed".to_string()
+            });
+        self
+    }
+    /// Sends a `PATCH` request to `/cluster/jobs/{uuid}`
+    pub(crate) async fn send_raw(
+        self,
+    ) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+        let Self { client, uuid, action } = self;
+        let uuid = uuid.map_err(Error::InvalidRequest)?;
+        let action = action.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/cluster/jobs/{}", client.baseurl, encode_path(& uuid.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .patch(url)
+            .query(&progenitor_client::QueryParam::new("action", &action))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "modify_cluster_job",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => Ok(ResponseValue::stream(response)),
+            _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+        }
+    }
+}

@@ -103,4 +103,42 @@ impl Client {
     pub fn get_cluster_jobs(&self) -> builder::GetClusterJobs<'_> {
         builder::GetClusterJobs::new(self)
     }
+    /// Retrieve one asynchronous job
+    ///
+    /// Reads one job with all its fields.
+    ///
+    /// Sends a `GET` request to `/cluster/jobs/{uuid}`
+    ///
+    /// Arguments:
+    /// - `uuid`: The job's UUID.
+    /// - `fields`: The fields to return.
+    /// ```text
+    /// let response = client.get_cluster_job()
+    ///    .uuid(uuid)
+    ///    .fields(fields)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn get_cluster_job(&self) -> builder::GetClusterJob<'_> {
+        builder::GetClusterJob::new(self)
+    }
+    /// Pause, resume or cancel an asynchronous job
+    ///
+    /// Changes the state of a job that allows it: pauses a running job, resumes a paused one, or cancels it.
+    ///
+    /// Sends a `PATCH` request to `/cluster/jobs/{uuid}`
+    ///
+    /// Arguments:
+    /// - `uuid`: The job's UUID.
+    /// - `action`: What to do with the job.
+    /// ```text
+    /// let response = client.modify_cluster_job()
+    ///    .uuid(uuid)
+    ///    .action(action)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn modify_cluster_job(&self) -> builder::ModifyClusterJob<'_> {
+        builder::ModifyClusterJob::new(self)
+    }
 }

@@ -35,3 +35,41 @@ impl storage_jobs_runtime::VendorError for GetClusterJobsError {
         }
     }
 }
+/// The documented errors of [`Client::get_cluster_job`](crate::Client::get_cluster_job): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GetClusterJobError {
+    /// `default`: An error.
+    Default(types::ErrorResponse),
+}
+impl storage_jobs_runtime::VendorError for GetClusterJobError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Default(body) => storage_jobs_runtime::VendorError::code(body),
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Default(body) => storage_jobs_runtime::VendorError::message(body),
+        }
+    }
+}
+/// The documented errors of [`Client::modify_cluster_job`](crate::Client::modify_cluster_job): one variant per error status the spec lists, holding that status's body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ModifyClusterJobError {
+    /// `default`: An error, for example a job that cannot take the action.
+    Default(types::ErrorResponse),
+}
+impl storage_jobs_runtime::VendorError for ModifyClusterJobError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Default(body) => storage_jobs_runtime::VendorError::code(body),
+        }
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        match self {
+            Self::Default(body) => storage_jobs_runtime::VendorError::message(body),
+        }
+    }
+}

@@ -217,6 +217,111 @@ pub mod operations {
             Self(self.0.status(status).header("content-type", "application/json").json_body_obj(value))
         }
     }
+
+    /// Matches a request to [`Client::get_cluster_job`](crate::Client::get_cluster_job): `GET /cluster/jobs/{uuid}`.
+    pub struct GetClusterJobWhen(::httpmock::When);
+
+    impl GetClusterJobWhen {
+        /// Matches the operation's method and path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches("^/cluster/jobs/[^/]*$"))
+        }
+
+        /// The wrapped `When`.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+
+        /// Matches path parameter `uuid` (its text as sent).
+        pub fn uuid(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.path_matches(format!("^/cluster/jobs/{}$", ::regex::escape(&value.to_string()))))
+        }
+
+        /// Matches query parameter `fields` (its text as sent).
+        pub fn fields(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("fields", value.to_string()))
+        }
+
+        /// Matches a request without query parameter `fields`.
+        pub fn fields_absent(self) -> Self {
+            Self(self.0.query_param_missing("fields"))
+        }
+    }
+
+    /// Answers a request to [`Client::get_cluster_job`](crate::Client::get_cluster_job).
+    pub struct GetClusterJobThen(::httpmock::Then);
+
+    impl GetClusterJobThen {
+        /// Wraps a `Then`.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+
+        /// The wrapped `Then`.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+
+        /// `200`: The job.
+        pub fn ok(self, value: &types::Job) -> Self {
+            Self(self.0.status(200).header("content-type", "application/json").json_body_obj(value))
+        }
+
+        /// `default`: An error.
+        pub fn default_response(self, status: u16, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(status).header("content-type", "application/json").json_body_obj(value))
+        }
+    }
+
+    /// Matches a request to [`Client::modify_cluster_job`](crate::Client::modify_cluster_job): `PATCH /cluster/jobs/{uuid}`.
+    pub struct ModifyClusterJobWhen(::httpmock::When);
+
+    impl ModifyClusterJobWhen {
+        /// Matches the operation's method and path.
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::PATCH).path_matches("^/cluster/jobs/[^/]*$"))
+        }
+
+        /// The wrapped `When`.
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+
+        /// Matches path parameter `uuid` (its text as sent).
+        pub fn uuid(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.path_matches(format!("^/cluster/jobs/{}$", ::regex::escape(&value.to_string()))))
+        }
+
+        /// Matches query parameter `action` (its text as sent).
+        pub fn action(self, value: impl ::std::string::ToString) -> Self {
+            Self(self.0.query_param("action", value.to_string()))
+        }
+    }
+
+    /// Answers a request to [`Client::modify_cluster_job`](crate::Client::modify_cluster_job).
+    pub struct ModifyClusterJobThen(::httpmock::Then);
+
+    impl ModifyClusterJobThen {
+        /// Wraps a `Then`.
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+
+        /// The wrapped `Then`.
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+
+        /// `200`: The job took the action.
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200))
+        }
+
+        /// `default`: An error, for example a job that cannot take the action.
+        pub fn default_response(self, status: u16, value: &types::ErrorResponse) -> Self {
+            Self(self.0.status(status).header("content-type", "application/json").json_body_obj(value))
+        }
+    }
 }
 
 mod sealed {
@@ -234,6 +339,16 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_cluster_jobs<F>(&self, config: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetClusterJobsWhen, operations::GetClusterJobsThen);
+
+    /// Mocks [`Client::get_cluster_job`](crate::Client::get_cluster_job): `GET /cluster/jobs/{uuid}`.
+    fn get_cluster_job<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClusterJobWhen, operations::GetClusterJobThen);
+
+    /// Mocks [`Client::modify_cluster_job`](crate::Client::modify_cluster_job): `PATCH /cluster/jobs/{uuid}`.
+    fn modify_cluster_job<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ModifyClusterJobWhen, operations::ModifyClusterJobThen);
 }
 
 impl MockServerExt for ::httpmock::MockServer {
@@ -243,6 +358,24 @@ impl MockServerExt for ::httpmock::MockServer {
     {
         self.mock(|when, then| {
             config(operations::GetClusterJobsWhen::new(when), operations::GetClusterJobsThen::new(then))
+        })
+    }
+
+    fn get_cluster_job<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetClusterJobWhen, operations::GetClusterJobThen),
+    {
+        self.mock(|when, then| {
+            config(operations::GetClusterJobWhen::new(when), operations::GetClusterJobThen::new(then))
+        })
+    }
+
+    fn modify_cluster_job<F>(&self, config: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ModifyClusterJobWhen, operations::ModifyClusterJobThen),
+    {
+        self.mock(|when, then| {
+            config(operations::ModifyClusterJobWhen::new(when), operations::ModifyClusterJobThen::new(then))
         })
     }
 }

@@ -29,3 +29,47 @@ impl builder::GetClusterJobs<'_> {
         get_cluster_jobs(respond::receive(self.send_raw().await).await?)
     }
 }
+/// Reads an answer to [`Client::get_cluster_job`](crate::Client::get_cluster_job) by its status.
+#[allow(unreachable_patterns)]
+pub(crate) fn get_cluster_job(
+    answer: Answer,
+) -> ::std::result::Result<
+    ResponseValue<types::Job>,
+    Error<errors::GetClusterJobError>,
+> {
+    match answer.status() {
+        200u16 => answer.json(),
+        400u16..=599u16 => Err(answer.error_json(errors::GetClusterJobError::Default)),
+        _ => Err(answer.undocumented()),
+    }
+}
+impl builder::GetClusterJob<'_> {
+    /// Sends the request and reads the answer: a documented success, [`Error::Documented`] with [`errors::GetClusterJobError`] for a documented error status, [`Error::UnexpectedStatus`] with the raw body for any other.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ResponseValue<types::Job>,
+        Error<errors::GetClusterJobError>,
+    > {
+        get_cluster_job(respond::receive(self.send_raw().await).await?)
+    }
+}
+/// Reads an answer to [`Client::modify_cluster_job`](crate::Client::modify_cluster_job) by its status.
+#[allow(unreachable_patterns)]
+pub(crate) fn modify_cluster_job(
+    answer: Answer,
+) -> ::std::result::Result<ResponseValue<()>, Error<errors::ModifyClusterJobError>> {
+    match answer.status() {
+        200u16 => answer.empty(),
+        400u16..=599u16 => Err(answer.error_json(errors::ModifyClusterJobError::Default)),
+        _ => Err(answer.undocumented()),
+    }
+}
+impl builder::ModifyClusterJob<'_> {
+    /// Sends the request and reads the answer: a documented success, [`Error::Documented`] with [`errors::ModifyClusterJobError`] for a documented error status, [`Error::UnexpectedStatus`] with the raw body for any other.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<ResponseValue<()>, Error<errors::ModifyClusterJobError>> {
+        modify_cluster_job(respond::receive(self.send_raw().await).await?)
+    }
+}

@@ -172,6 +172,18 @@ impl Links {
         Default::default()
     }
 }
+/// `ModifyClusterJobAction`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ModifyClusterJobAction {
+    Pause,
+    Resume,
+    Cancel,
+    /// A value the spec does not list, kept exactly as the server sent it.
+    Unknown(::std::string::String),
+}
+::storage_jobs_runtime::open_enum!(
+    ModifyClusterJobAction { Pause => "pause", Resume => "resume", Cancel => "cancel" }
+);
 /// Link to the resource itself.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SelfLink {

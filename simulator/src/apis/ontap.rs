@@ -1,12 +1,13 @@
 //! NetApp ONTAP: `GET /api/cluster/jobs` with ONTAP's query language (field filters with `|`,
 //! `!`, `*`, `<`, `>`), `fields`, `order_by`, `max_records`, `return_records` and
-//! `_links.next`. A finished job is forgotten 300 simulated seconds after it ends.
+//! `_links.next`; `GET` and `PATCH ?action=pause|resume|cancel` on `/api/cluster/jobs/{uuid}`.
+//! A finished job is forgotten 300 simulated seconds after it ends.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -47,8 +48,22 @@ const DESCRIPTIONS: [&str; 5] = [
 
 /// The routes.
 pub fn routes() -> Router<Arc<Simulator>> {
-    Router::new().route("/api/cluster/jobs", get(jobs))
+    Router::new()
+        .route("/api/cluster/jobs", get(jobs))
+        .route("/api/cluster/jobs/{uuid}", get(one_job).patch(act))
 }
+
+/// What an administrator did to a job, and when (simulated seconds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    /// Paused at this second.
+    Paused(f64),
+    /// Cancelled at this second.
+    Cancelled(f64),
+}
+
+/// The actions taken on jobs, by index.
+pub type Actions = std::sync::Mutex<std::collections::HashMap<u64, Action>>;
 
 /// The lifecycle of job `index`: created in the last four minutes, so every job is still
 /// remembered when the simulator starts.
@@ -90,6 +105,23 @@ pub fn job(simulator: &Simulator, index: u64, t: f64) -> Map<String, Value> {
             "Failed: the job was cancelled".to_string(),
         ),
     };
+    let action = simulator
+        .ontap_actions
+        .lock()
+        .expect("ontap actions")
+        .get(&index)
+        .copied();
+    let (state, code, message) = match (action, life.phase(t)) {
+        (Some(Action::Cancelled(_)), _) => (
+            "failure",
+            1_638_555,
+            "Failed: the job was cancelled".to_string(),
+        ),
+        (Some(Action::Paused(_)), Phase::Running(_)) => {
+            ("paused", 0, "Paused by an administrator".to_string())
+        }
+        _ => (state, code, message),
+    };
     let mut record = Map::new();
     record.insert("uuid".into(), json!(uuid));
     record.insert("description".into(), json!(description));
@@ -102,7 +134,12 @@ pub fn job(simulator: &Simulator, index: u64, t: f64) -> Map<String, Value> {
             json!(simulator.clock.at(life.started).to_rfc3339()),
         );
     }
-    if matches!(life.phase(t), Phase::Done(_)) {
+    if let Some(Action::Cancelled(at)) = action {
+        record.insert(
+            "end_time".into(),
+            json!(simulator.clock.at(at.min(life.finished)).to_rfc3339()),
+        );
+    } else if matches!(life.phase(t), Phase::Done(_)) {
         record.insert(
             "end_time".into(),
             json!(simulator.clock.at(life.finished).to_rfc3339()),
@@ -489,4 +526,102 @@ mod tests {
             ">2026-11-01T11:00:00+00:00"
         ));
     }
+}
+
+/// The index of the visible job with `uuid`.
+fn find(simulator: &Simulator, uuid: &str, t: f64) -> Option<u64> {
+    (0..simulator.config.jobs).find(|&index| {
+        let (_, mut rng) = life(simulator, index);
+        rng.uuid() == uuid && visible(simulator, index, t)
+    })
+}
+
+fn refused() -> Response {
+    error(
+        StatusCode::UNAUTHORIZED,
+        "6",
+        "not authorized for that command",
+        None,
+    )
+}
+
+fn missing(uuid: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "4",
+        "entry doesn't exist",
+        Some(uuid),
+    )
+}
+
+async fn one_job(
+    State(simulator): State<Arc<Simulator>>,
+    Path(uuid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !auth::basic(&headers) {
+        return refused();
+    }
+    let t = simulator.clock.now();
+    match find(&simulator, &uuid, t) {
+        Some(index) => {
+            answer(
+                &simulator.faults,
+                Value::Object(job(&simulator, index, t)),
+                None,
+            )
+            .await
+        }
+        None => missing(&uuid),
+    }
+}
+
+async fn act(
+    State(simulator): State<Arc<Simulator>>,
+    Path(uuid): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    if !auth::basic(&headers) {
+        return refused();
+    }
+    let action = query
+        .iter()
+        .find(|(name, _)| name == "action")
+        .map(|(_, value)| value.as_str());
+    let t = simulator.clock.now();
+    let Some(index) = find(&simulator, &uuid, t) else {
+        return missing(&uuid);
+    };
+    let state = job(&simulator, index, t)["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let next = match (action, state.as_str()) {
+        (Some("pause"), "running") => Some(Action::Paused(t)),
+        (Some("resume"), "paused") => None,
+        (Some("cancel"), "queued" | "running" | "paused") => Some(Action::Cancelled(t)),
+        (Some(action @ ("pause" | "resume" | "cancel")), state) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "458753",
+                &format!("a {state} job cannot take the action {action}"),
+                Some("action"),
+            );
+        }
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "262179",
+                "Unexpected argument \"action\": pause, resume or cancel",
+                Some("action"),
+            );
+        }
+    };
+    let mut actions = simulator.ontap_actions.lock().expect("ontap actions");
+    match next {
+        Some(action) => actions.insert(index, action),
+        None => actions.remove(&index),
+    };
+    axum::response::IntoResponse::into_response(StatusCode::OK)
 }
