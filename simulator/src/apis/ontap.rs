@@ -602,8 +602,9 @@ async fn act(
         (Some("resume"), "paused") => None,
         (Some("cancel"), "queued" | "running" | "paused") => Some(Action::Cancelled(t)),
         (Some(action @ ("pause" | "resume" | "cancel")), state) => {
+            // The job is there but its state does not allow the action: a conflict.
             return error(
-                StatusCode::BAD_REQUEST,
+                StatusCode::CONFLICT,
                 "458753",
                 &format!("a {state} job cannot take the action {action}"),
                 Some("action"),
