@@ -76,6 +76,7 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
         &mut modules.types,
     ] {
         OneDocLinePerAttribute.visit_file_mut(file);
+        TimesKeepTheirOffset.visit_file_mut(file);
     }
     Ok(modules)
 }
@@ -185,6 +186,23 @@ fn null_collections_as_empty(types: &mut File) {
 }
 
 /// Applies the doc-line split to a file that needs no other reshaping (the mock module).
+/// `date-time` values keep the offset the server sent (`2020-02-26T10:35:44-08:00`) instead of
+/// being turned into UTC: typify's `DateTime<Utc>` becomes `DateTime<FixedOffset>`, which
+/// reads and writes RFC 3339 the same way and compares across offsets.
+struct TimesKeepTheirOffset;
+
+impl VisitMut for TimesKeepTheirOffset {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if names == ["chrono", "offset", "Utc"]
+            && let Some(last) = path.segments.last_mut()
+        {
+            last.ident = syn::Ident::new("FixedOffset", last.ident.span());
+        }
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+}
+
 pub fn one_doc_line_per_attribute(mut file: File) -> File {
     OneDocLinePerAttribute.visit_file_mut(&mut file);
     file

@@ -61,7 +61,7 @@ pub fn hnas(system: &str, job: &hnas_client::types::TreeCloneJob) -> Job {
 fn vsp_object_time(time: Option<&vsp_object_client::types::Timestamp>) -> Option<DateTime<Utc>> {
     use vsp_object_client::types::Timestamp;
     match time? {
-        Timestamp::DateTime(time) => Some(*time),
+        Timestamp::DateTime(time) => Some(time.to_utc()),
         Timestamp::Double(seconds) if seconds.is_finite() => {
             let millis = (seconds * 1000.0).round();
             (millis.abs() < 1e17)
@@ -136,8 +136,8 @@ pub fn vspc(system: &str, job: &vspc_client::types::BackupServerFileShareCopyJob
             State::from_vspc,
         ),
         vendor_state,
-        started: run.and_then(|run| run.last_run),
-        ended: run.and_then(|run| run.last_end_time),
+        started: run.and_then(|run| run.last_run).map(|t| t.to_utc()),
+        ended: run.and_then(|run| run.last_end_time).map(|t| t.to_utc()),
         progress: None,
         message: run
             .and_then(|run| non_empty(run.failure_message.as_ref()))
@@ -149,11 +149,16 @@ pub fn vspc(system: &str, job: &vspc_client::types::BackupServerFileShareCopyJob
 
 /// A BlueXP backup and recovery restore job (its time is milliseconds since the epoch).
 pub fn bluexp_backup(system: &str, job: &bluexp_backup_client::types::Job) -> Job {
+    use bluexp_backup_client::types::Number;
     let restore = job.data.as_ref().and_then(|d| d.restore.as_ref());
-    let started = job
-        .time
-        .filter(|ms| ms.is_finite() && *ms > 0.0)
-        .and_then(|ms| Utc.timestamp_millis_opt(ms as i64).single());
+    let millis = match job.time {
+        Some(Number::Int64(ms)) => Some(ms),
+        Some(Number::Double(ms)) if ms.is_finite() => Some(ms as i64),
+        _ => None,
+    };
+    let started = millis
+        .filter(|ms| *ms > 0)
+        .and_then(|ms| Utc.timestamp_millis_opt(ms).single());
     Job {
         system: system.to_string(),
         vendor: Vendor::BluexpBackup,
@@ -178,7 +183,7 @@ pub fn bluexp_backup(system: &str, job: &bluexp_backup_client::types::Job) -> Jo
 /// An ONTAP cluster job (progress read from its message).
 pub fn ontap(system: &str, job: &ontap_client::types::Job) -> Job {
     let vendor_state = job.state.as_ref().map(|s| s.as_str().to_string());
-    let started: Option<DateTime<Utc>> = job.start_time;
+    let started: Option<DateTime<Utc>> = job.start_time.map(|t| t.to_utc());
     Job {
         system: system.to_string(),
         vendor: Vendor::Ontap,
@@ -189,7 +194,7 @@ pub fn ontap(system: &str, job: &ontap_client::types::Job) -> Job {
             .map_or(State::Unknown(String::new()), State::from_ontap),
         vendor_state,
         started,
-        ended: job.end_time,
+        ended: job.end_time.map(|t| t.to_utc()),
         progress: job.message.as_deref().and_then(percent),
         message: job.message.clone(),
         location: ontap_location(job),
@@ -212,6 +217,44 @@ fn ontap_location(job: &ontap_client::types::Job) -> Option<String> {
 mod tests {
     use proptest::prelude::*;
     use serde_json::json;
+
+    #[test]
+    fn ontap_times_keep_the_offset_sent_and_rows_show_utc() {
+        let job: ontap_client::types::Job = serde_json::from_value(json!({
+            "uuid": "1cd8a442-86d1-11e0-ae1c-123478563412",
+            "start_time": "2020-02-26T10:35:44-08:00",
+            "node": {"name": "node1"},
+            "svm": {"name": "vs0", "uuid": "02c9e252-41be-11e9-81d5-00a0986138f7"},
+        }))
+        .unwrap();
+        let normalized = super::ontap("s", &job);
+        assert_eq!(
+            normalized.started.unwrap().to_rfc3339(),
+            "2020-02-26T18:35:44+00:00"
+        );
+        let raw: serde_json::Value = serde_json::from_str(normalized.raw.get()).unwrap();
+        assert_eq!(raw["start_time"], "2020-02-26T10:35:44-08:00");
+        assert_eq!(normalized.location.as_deref(), Some("node node1, svm vs0"));
+    }
+
+    #[test]
+    fn bluexp_integers_stay_exact_past_two_to_the_53() {
+        let big = (1u64 << 53) + 1;
+        let job: bluexp_backup_client::types::Job = serde_json::from_value(json!({
+            "id": "j", "time": 1_700_000_000_123u64,
+            "data": {"restore": {"target": {"volume-size": big}, "file": [{"size": 1.5, "inode": big}]}},
+        }))
+        .unwrap();
+        let normalized = super::bluexp_backup("s", &job);
+        assert_eq!(
+            normalized.started.unwrap().timestamp_millis(),
+            1_700_000_000_123
+        );
+        let raw: serde_json::Value = serde_json::from_str(normalized.raw.get()).unwrap();
+        assert_eq!(raw["data"]["restore"]["target"]["volume-size"], json!(big));
+        assert_eq!(raw["data"]["restore"]["file"][0]["inode"], json!(big));
+        assert_eq!(raw["data"]["restore"]["file"][0]["size"], json!(1.5));
+    }
 
     #[test]
     fn vsp_object_times_as_text_or_epoch_seconds() {

@@ -396,7 +396,9 @@ async fn show_and_cancel_one_ontap_job() {
             .output()
             .unwrap()
     };
-    let listed = run(&["list", "--vendor", "ontap", "--state", "running", "--output", "ndjson"]);
+    let listed = run(&[
+        "list", "--vendor", "ontap", "--state", "running", "--output", "ndjson",
+    ]);
     let first: serde_json::Value =
         serde_json::from_slice(listed.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     let id = first["id"].as_str().unwrap().to_string();
@@ -427,7 +429,8 @@ async fn show_and_cancel_one_ontap_job() {
     let again = run(&["cancel", "cluster-1", &id, "--yes"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&again.stderr).contains("a failure job cannot take the action cancel"),
+        String::from_utf8_lossy(&again.stderr)
+            .contains("a failure job cannot take the action cancel"),
         "{again:?}"
     );
 

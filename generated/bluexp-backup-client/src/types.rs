@@ -16,16 +16,16 @@ impl Data {
 pub struct File {
     /// The file's inode number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub inode: ::std::option::Option<f64>,
+    pub inode: ::std::option::Option<Number>,
     /// The file's modification time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mtime: ::std::option::Option<f64>,
+    pub mtime: ::std::option::Option<Number>,
     /// The file's path.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     /// The file's size.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<f64>,
+    pub size: ::std::option::Option<Number>,
     /// The file's type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -51,11 +51,66 @@ pub struct Job {
     pub status: ::std::option::Option<::std::string::String>,
     /// The job's time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub time: ::std::option::Option<f64>,
+    pub time: ::std::option::Option<Number>,
 }
 impl Job {
     pub fn builder() -> builder::Job {
         Default::default()
+    }
+}
+/// A number as the page prints it: an integer, kept exactly (sizes and times in milliseconds pass 2^53, where a 64-bit float starts to round), or a number with a fraction.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Number {
+    Int64(i64),
+    Double(f64),
+}
+impl ::std::fmt::Display for Number {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Int64(x) => x.fmt(f),
+            Self::Double(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::str::FromStr for Number {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if let Ok(v) = value.parse() {
+            Ok(Self::Int64(v))
+        } else if let Ok(v) = value.parse() {
+            Ok(Self::Double(v))
+        } else {
+            Err("string conversion failed for all variants".into())
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for Number {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for Number {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::From<i64> for Number {
+    fn from(value: i64) -> Self {
+        Self::Int64(value)
+    }
+}
+impl ::std::convert::From<f64> for Number {
+    fn from(value: f64) -> Self {
+        Self::Double(value)
     }
 }
 /// A restore operation.
@@ -149,7 +204,7 @@ pub struct Target {
         rename = "volume-size",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub volume_size: ::std::option::Option<f64>,
+    pub volume_size: ::std::option::Option<Number>,
     /// ID of the target working environment.
     #[serde(
         rename = "working-environment-id",
@@ -268,13 +323,22 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct File {
-        inode: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-        mtime: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+        inode: ::std::result::Result<
+            ::std::option::Option<super::Number>,
+            ::std::string::String,
+        >,
+        mtime: ::std::result::Result<
+            ::std::option::Option<super::Number>,
+            ::std::string::String,
+        >,
         path: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        size: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+        size: ::std::result::Result<
+            ::std::option::Option<super::Number>,
+            ::std::string::String,
+        >,
         type_: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
@@ -294,7 +358,7 @@ pub mod builder {
     impl File {
         pub fn inode<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::Number>>,
             T::Error: ::std::fmt::Display,
         {
             self.inode = value
@@ -304,7 +368,7 @@ pub mod builder {
         }
         pub fn mtime<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::Number>>,
             T::Error: ::std::fmt::Display,
         {
             self.mtime = value
@@ -324,7 +388,7 @@ pub mod builder {
         }
         pub fn size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::Number>>,
             T::Error: ::std::fmt::Display,
         {
             self.size = value
@@ -386,7 +450,10 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        time: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+        time: ::std::result::Result<
+            ::std::option::Option<super::Number>,
+            ::std::string::String,
+        >,
     }
     impl ::std::default::Default for Job {
         fn default() -> Self {
@@ -442,7 +509,7 @@ pub mod builder {
         }
         pub fn time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::Number>>,
             T::Error: ::std::fmt::Display,
         {
             self.time = value
@@ -760,7 +827,7 @@ pub mod builder {
             ::std::string::String,
         >,
         volume_size: ::std::result::Result<
-            ::std::option::Option<f64>,
+            ::std::option::Option<super::Number>,
             ::std::string::String,
         >,
         working_environment_id: ::std::result::Result<
@@ -819,7 +886,7 @@ pub mod builder {
         }
         pub fn volume_size<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<::std::option::Option<super::Number>>,
             T::Error: ::std::fmt::Display,
         {
             self.volume_size = value

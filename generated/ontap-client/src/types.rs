@@ -71,7 +71,9 @@ pub struct Job {
     pub description: ::std::option::Option<::std::string::String>,
     /// When the job ended.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ErrorBody>,
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
@@ -83,7 +85,9 @@ pub struct Job {
     pub node: ::std::option::Option<JobNode>,
     /// When the job started.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// The job's state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<JobState>,
@@ -443,7 +447,7 @@ pub mod builder {
             ::std::string::String,
         >,
         end_time: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             ::std::string::String,
         >,
         error: ::std::result::Result<
@@ -463,7 +467,7 @@ pub mod builder {
             ::std::string::String,
         >,
         start_time: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             ::std::string::String,
         >,
         state: ::std::result::Result<
@@ -522,7 +526,7 @@ pub mod builder {
         pub fn end_time<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -578,7 +582,7 @@ pub mod builder {
         pub fn start_time<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             >,
             T::Error: ::std::fmt::Display,
         {

@@ -168,7 +168,7 @@ impl MetadataId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum Timestamp {
-    DateTime(::chrono::DateTime<::chrono::offset::Utc>),
+    DateTime(::chrono::DateTime<::chrono::offset::FixedOffset>),
     Double(f64),
 }
 impl ::std::fmt::Display for Timestamp {
@@ -209,8 +209,9 @@ impl ::std::convert::TryFrom<::std::string::String> for Timestamp {
         value.parse()
     }
 }
-impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for Timestamp {
-    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+impl ::std::convert::From<::chrono::DateTime<::chrono::offset::FixedOffset>>
+for Timestamp {
+    fn from(value: ::chrono::DateTime<::chrono::offset::FixedOffset>) -> Self {
         Self::DateTime(value)
     }
 }

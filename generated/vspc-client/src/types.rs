@@ -119,10 +119,14 @@ pub struct BackupServerJob {
         rename = "lastEndTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_end_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// When the last run started.
     #[serde(rename = "lastRun", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_run: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_run: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// The job's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -646,11 +650,11 @@ pub mod builder {
             ::std::string::String,
         >,
         last_end_time: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             ::std::string::String,
         >,
         last_run: ::std::result::Result<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             ::std::string::String,
         >,
         name: ::std::result::Result<
@@ -728,7 +732,7 @@ pub mod builder {
         pub fn last_end_time<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -742,7 +746,7 @@ pub mod builder {
         pub fn last_run<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
             >,
             T::Error: ::std::fmt::Display,
         {

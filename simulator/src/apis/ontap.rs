@@ -507,27 +507,6 @@ async fn jobs(
     answer(&simulator.faults, body, Some(failure)).await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::matches;
-    use serde_json::json;
-
-    #[test]
-    fn ontap_query_patterns() {
-        assert!(matches(Some(&json!("failure")), "failure|success"));
-        assert!(!matches(Some(&json!("running")), "failure|success"));
-        assert!(matches(Some(&json!("running")), "!failure"));
-        assert!(matches(Some(&json!("Volume Move")), "volume*"));
-        assert!(matches(Some(&json!("Volume Move")), "*move"));
-        assert!(matches(Some(&json!(917927)), ">0"));
-        assert!(!matches(Some(&json!(0)), ">0"));
-        assert!(matches(
-            Some(&json!("2026-11-01T12:00:00+00:00")),
-            ">2026-11-01T11:00:00+00:00"
-        ));
-    }
-}
-
 /// The index of the visible job with `uuid`.
 fn find(simulator: &Simulator, uuid: &str, t: f64) -> Option<u64> {
     (0..simulator.config.jobs).find(|&index| {
@@ -625,4 +604,25 @@ async fn act(
         None => actions.remove(&index),
     };
     axum::response::IntoResponse::into_response(StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+    use serde_json::json;
+
+    #[test]
+    fn ontap_query_patterns() {
+        assert!(matches(Some(&json!("failure")), "failure|success"));
+        assert!(!matches(Some(&json!("running")), "failure|success"));
+        assert!(matches(Some(&json!("running")), "!failure"));
+        assert!(matches(Some(&json!("Volume Move")), "volume*"));
+        assert!(matches(Some(&json!("Volume Move")), "*move"));
+        assert!(matches(Some(&json!(917927)), ">0"));
+        assert!(!matches(Some(&json!(0)), ">0"));
+        assert!(matches(
+            Some(&json!("2026-11-01T12:00:00+00:00")),
+            ">2026-11-01T11:00:00+00:00"
+        ));
+    }
 }
