@@ -70,6 +70,7 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
     builder_uses_progenitor_error(&mut modules.builder);
     crate::open_enums::open_string_enums(&mut modules.types);
     null_collections_as_empty(&mut modules.types);
+    odd_values_left_out(&mut modules.types);
     for file in [
         &mut modules.client,
         &mut modules.builder,
@@ -163,20 +164,7 @@ fn null_collections_as_empty(types: &mut File) {
                     "Vec" | "HashMap" | "BTreeMap" | "Map"
                 )
             });
-            let defaults = field.attrs.iter().any(|attribute| {
-                let mut default = false;
-                if attribute.path().is_ident("serde") {
-                    let _ = attribute.parse_nested_meta(|meta| {
-                        default |= meta.path.is_ident("default");
-                        if meta.input.peek(syn::Token![=]) {
-                            let _: syn::Expr = meta.value()?.parse()?;
-                        }
-                        Ok(())
-                    });
-                }
-                default
-            });
-            if is_collection && defaults {
+            if is_collection && defaults(&field.attrs) {
                 field.attrs.push(syn::parse_quote! {
                     #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
                 });
@@ -185,7 +173,87 @@ fn null_collections_as_empty(types: &mut File) {
     }
 }
 
-/// Applies the doc-line split to a file that needs no other reshaping (the mock module).
+/// An optional field of a single value (text, number, boolean, time, UUID, enum) whose value
+/// has the wrong type decodes as absent, through the runtime's `lenient`, instead of failing
+/// the whole response: one odd field of one record never costs a page. Objects and lists are
+/// left alone; their own fields are lenient in turn.
+fn odd_values_left_out(types: &mut File) {
+    let structs: std::collections::BTreeSet<String> = types
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let compound = |ty: &syn::Type| {
+        let syn::Type::Path(path) = ty else {
+            return true;
+        };
+        path.path.segments.last().is_none_or(|s| {
+            let name = s.ident.to_string();
+            structs.contains(&name)
+                || matches!(
+                    name.as_str(),
+                    "Vec" | "HashMap" | "BTreeMap" | "Map" | "Value" | "Box"
+                )
+        })
+    };
+    for item in &mut types.items {
+        let Item::Struct(structure) = item else {
+            continue;
+        };
+        for field in structure.fields.iter_mut() {
+            let syn::Type::Path(path) = &field.ty else {
+                continue;
+            };
+            let Some(last) = path.path.segments.last() else {
+                continue;
+            };
+            let inner = match &last.arguments {
+                syn::PathArguments::AngleBracketed(arguments) if last.ident == "Option" => {
+                    match arguments.args.first() {
+                        Some(syn::GenericArgument::Type(inner)) => inner,
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            if compound(inner) {
+                continue;
+            }
+            // With `deserialize_with`, serde no longer reads a missing `Option` as `None`
+            // by itself: it needs `default`.
+            if defaults(&field.attrs) {
+                field.attrs.push(syn::parse_quote! {
+                    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
+                });
+            } else {
+                field.attrs.push(syn::parse_quote! {
+                    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
+                });
+            }
+        }
+    }
+}
+
+/// Whether a field's serde attributes say `default`.
+fn defaults(attributes: &[Attribute]) -> bool {
+    attributes.iter().any(|attribute| {
+        let mut default = false;
+        if attribute.path().is_ident("serde") {
+            let _ = attribute.parse_nested_meta(|meta| {
+                default |= meta.path.is_ident("default");
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+        }
+        default
+    })
+}
+
 /// `date-time` values keep the offset the server sent (`2020-02-26T10:35:44-08:00`) instead of
 /// being turned into UTC: typify's `DateTime<Utc>` becomes `DateTime<FixedOffset>`, which
 /// reads and writes RFC 3339 the same way and compares across offsets.
@@ -203,6 +271,7 @@ impl VisitMut for TimesKeepTheirOffset {
     }
 }
 
+/// Applies the doc-line split to a file that needs no other reshaping (the mock module).
 pub fn one_doc_line_per_attribute(mut file: File) -> File {
     OneDocLinePerAttribute.visit_file_mut(&mut file);
     file

@@ -76,6 +76,44 @@ async fn unknown_fields_are_ignored() {
     insta::assert_snapshot!("vspc_unknown_fields", format!("{page:#?}"));
 }
 
+/// One record with values of the wrong type (a retention as text, a UUID that is not one, a
+/// status as a number) keeps its other fields, and the page keeps its other records.
+#[tokio::test]
+async fn an_odd_field_costs_that_field_not_the_page() {
+    let server = MockServer::start().await;
+    let mut odd = job(1);
+    odd["retention"] = json!("seven");
+    odd["sourceFileShareJobUid"] = json!("not-a-uuid");
+    odd["_embedded"] =
+        json!({"backupServerJob": {"status": 3, "name": "Copy 1", "lastRun": "yesterday"}});
+    server.script([Scripted::json(
+        200,
+        &json!({"meta": {"pagingInfo": {"total": 3, "count": 3, "offset": 0}}, "data": [job(0), odd, job(2)]}),
+    )]);
+    let page = connect(&server)
+        .get_backup_server_file_share_copy_jobs()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.data.len(), 3);
+    let odd = &page.data[1];
+    assert_eq!(odd.retention, None);
+    assert_eq!(odd.source_file_share_job_uid, None);
+    assert_eq!(odd.retention_unit.as_deref(), Some("days"));
+    assert!(odd.instance_uid.is_some());
+    let embedded = odd
+        .embedded
+        .as_ref()
+        .unwrap()
+        .backup_server_job
+        .as_ref()
+        .unwrap();
+    assert_eq!(embedded.name.as_deref(), Some("Copy 1"));
+    assert_eq!((embedded.status.clone(), embedded.last_run), (None, None));
+    assert_eq!(page.data[2].retention, Some(28));
+}
+
 #[tokio::test]
 async fn the_stream_pages_by_offset_with_the_callers_limit() {
     let server = MockServer::start().await;

@@ -16,18 +16,23 @@ impl Data {
 pub struct File {
     /// The file's inode number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub inode: ::std::option::Option<Number>,
     /// The file's modification time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub mtime: ::std::option::Option<Number>,
     /// The file's path.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub path: ::std::option::Option<::std::string::String>,
     /// The file's size.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub size: ::std::option::Option<Number>,
     /// The file's type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 impl File {
@@ -42,15 +47,19 @@ pub struct Job {
     pub data: ::std::option::Option<Data>,
     /// The job's error, if it failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error: ::std::option::Option<::std::string::String>,
     /// The job's ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The job's status.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The job's time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub time: ::std::option::Option<Number>,
 }
 impl Job {
@@ -126,6 +135,7 @@ pub struct Restore {
     pub target: ::std::option::Option<Target>,
     /// The kind of restore.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 impl Restore {
@@ -150,33 +160,39 @@ impl RestoreStatus {
 pub struct Source {
     /// The object storage bucket that holds the backup.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub bucket: ::std::option::Option<::std::string::String>,
     /// The backup (snapshot) restored from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub snapshot: ::std::option::Option<::std::string::String>,
     /// ID of the backed-up volume.
     #[serde(
         rename = "volume-id",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_id: ::std::option::Option<::std::string::String>,
     /// Name of the backed-up volume.
     #[serde(
         rename = "volume-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_name: ::std::option::Option<::std::string::String>,
     /// ID of the source working environment.
     #[serde(
         rename = "working-environment-id",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_id: ::std::option::Option<::std::string::String>,
     /// Name of the source working environment.
     #[serde(
         rename = "working-environment-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_name: ::std::option::Option<::std::string::String>,
 }
 impl Source {
@@ -189,33 +205,39 @@ impl Source {
 pub struct Target {
     /// Path inside the target volume.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub path: ::std::option::Option<::std::string::String>,
     /// The storage VM that receives the data.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub svm: ::std::option::Option<::std::string::String>,
     /// Name of the target volume.
     #[serde(
         rename = "volume-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_name: ::std::option::Option<::std::string::String>,
     /// Size of the target volume.
     #[serde(
         rename = "volume-size",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_size: ::std::option::Option<Number>,
     /// ID of the target working environment.
     #[serde(
         rename = "working-environment-id",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_id: ::std::option::Option<::std::string::String>,
     /// Name of the target working environment.
     #[serde(
         rename = "working-environment-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_name: ::std::option::Option<::std::string::String>,
 }
 impl Target {
@@ -226,18 +248,21 @@ impl Target {
 /// A grant for an access token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TokenRequest {
-    /// The API the token is for, https://api.cloud.netapp.com.
+    /// The API the token is for, `https://api.cloud.netapp.com`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub audience: ::std::option::Option<::std::string::String>,
     /// The client: BlueXP's own (Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC) with a refresh token, a service account's with client credentials.
     pub client_id: ::std::string::String,
     /// A service account's secret, for the client_credentials grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// The kind of grant.
     pub grant_type: TokenRequestGrantType,
     /// A user's refresh token, for the refresh_token grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
 }
 impl TokenRequest {
@@ -262,15 +287,19 @@ pub enum TokenRequestGrantType {
 pub struct TokenResponse {
     /// The token BlueXP calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Seconds the access token stays valid (86400).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub expires_in: ::std::option::Option<i64>,
     /// The user's identity token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub id_token: ::std::option::Option<::std::string::String>,
     /// How to send it; `Bearer`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl TokenResponse {

@@ -8,9 +8,11 @@ pub struct BadRequestError {
         rename = "errorCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_code: ::std::option::Option<i32>,
     /// The main error message.
     #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 impl BadRequestError {
@@ -26,6 +28,7 @@ pub struct DetailedError {
         rename = "errorCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_code: ::std::option::Option<i32>,
     #[serde(
         rename = "errorDetail",
@@ -34,6 +37,7 @@ pub struct DetailedError {
     pub error_detail: ::std::option::Option<ErrorDetail>,
     /// The main error message.
     #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 impl DetailedError {
@@ -46,36 +50,45 @@ impl DetailedError {
 pub struct ErrorDetail {
     /// More about why the error happened.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// The fault, if the server names one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub fault: ::std::option::Option<::std::string::String>,
     /// Server source file in which the error arose.
     #[serde(rename = "fileName", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// Server function in which the error arose.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub function: ::std::option::Option<::std::string::String>,
     /// Line of the server source file at which the error arose.
     #[serde(
         rename = "lineNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub line_number: ::std::option::Option<i32>,
     /// Why the error or errors happened.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Why the error or errors happened.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Unused.
     #[serde(
         rename = "returnedValue",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub returned_value: ::std::option::Option<i32>,
     /// Error code of the specific failure.
     #[serde(rename = "subCode", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub sub_code: ::std::option::Option<i32>,
 }
 impl ErrorDetail {
@@ -88,6 +101,7 @@ impl ErrorDetail {
 pub struct ForbiddenError {
     /// The main error message.
     #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 impl ForbiddenError {
@@ -103,102 +117,121 @@ pub struct TreeCloneJob {
         rename = "dataBytesCloned",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub data_bytes_cloned: ::std::option::Option<i64>,
     /// Directories that could not be cloned because they were deleted from the source after cloning began.
     #[serde(
         rename = "directoriesMissing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub directories_missing: ::std::option::Option<i64>,
     /// Directories processed so far.
     #[serde(
         rename = "directoriesProcessed",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub directories_processed: ::std::option::Option<i64>,
     /// Unix-style full path of the clone's destination directory.
     #[serde(
         rename = "dstDirectory",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub dst_directory: ::std::option::Option<::std::string::String>,
     /// When the operation ended, in POSIX time.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub end_time: ::std::option::Option<i64>,
     /// Whether the supplied path is created when it does not exist.
     #[serde(
         rename = "ensureCreate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub ensure_create: ::std::option::Option<bool>,
     /// Further details of an error, if there was one.
     #[serde(
         rename = "errorDetails",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_details: ::std::option::Option<::std::string::String>,
     /// Files cloned so far.
     #[serde(
         rename = "filesCloned",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub files_cloned: ::std::option::Option<i64>,
     /// Files that could not be cloned because they were deleted from the source after cloning began.
     #[serde(
         rename = "filesMissing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub files_missing: ::std::option::Option<i64>,
     /// Files left out so far because their type is not supported.
     #[serde(
         rename = "filesSkipped",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub files_skipped: ::std::option::Option<i64>,
     /// The file system's ID.
     #[serde(
         rename = "filesystemId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub filesystem_id: ::std::option::Option<::std::string::String>,
     /// The job's ID.
     #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// The job's state.
     #[serde(rename = "jobState", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_state: ::std::option::Option<TreeCloneJobJobState>,
     /// Error code of an unsuccessful operation; 0 means success.
     #[serde(
         rename = "returnCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub return_code: ::std::option::Option<i32>,
     /// Text that explains returnCode.
     #[serde(
         rename = "returnCodeMessage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub return_code_message: ::std::option::Option<::std::string::String>,
     /// Text that describes the content that was skipped.
     #[serde(rename = "skipInfo", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub skip_info: ::std::option::Option<::std::string::String>,
     /// Unix-style full path of the source directory being cloned.
     #[serde(
         rename = "srcDirectory",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub src_directory: ::std::option::Option<::std::string::String>,
     /// When the operation started, in POSIX time.
     #[serde(
         rename = "startTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub start_time: ::std::option::Option<i64>,
     /// The virtual server's ID; 0 is the management virtual server and 255 means not assigned to a virtual server.
     #[serde(
         rename = "virtualServerId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub virtual_server_id: ::std::option::Option<i32>,
 }
 impl TreeCloneJob {

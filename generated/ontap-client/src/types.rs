@@ -5,9 +5,11 @@
 pub struct ErrorArguments {
     /// Argument code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Message argument.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ErrorArguments {
@@ -24,12 +26,15 @@ pub struct ErrorBody {
     pub arguments: ::std::vec::Vec<ErrorArguments>,
     /// Error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Error message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// The parameter that caused the error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub target: ::std::option::Option<::std::string::String>,
 }
 impl ErrorBody {
@@ -53,6 +58,7 @@ impl ErrorResponse {
 pub struct Href {
     /// The link's target.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub href: ::std::option::Option<::std::string::String>,
 }
 impl Href {
@@ -65,12 +71,15 @@ impl Href {
 pub struct Job {
     /// The final error code when the state is failure.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<i64>,
     /// Describes the job, so it can be recognized without its UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub description: ::std::option::Option<::std::string::String>,
     /// When the job ended.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub end_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
@@ -80,21 +89,25 @@ pub struct Job {
     pub links: ::std::option::Option<SelfLink>,
     /// Details of the job's current state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<JobNode>,
     /// When the job started.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     /// The job's state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub state: ::std::option::Option<JobState>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub svm: ::std::option::Option<JobSvm>,
     /// The job's UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub uuid: ::std::option::Option<::uuid::Uuid>,
 }
 impl Job {
@@ -107,6 +120,7 @@ impl Job {
 pub struct JobNode {
     /// The node's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl JobNode {
@@ -121,6 +135,7 @@ pub struct JobResponse {
     pub links: ::std::option::Option<Links>,
     /// Number of records.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub num_records: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
@@ -153,9 +168,11 @@ pub struct JobSvm {
     pub links: ::std::option::Option<SelfLink>,
     /// The storage VM's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The storage VM's UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub uuid: ::std::option::Option<::uuid::Uuid>,
 }
 impl JobSvm {

@@ -5,12 +5,15 @@
 pub struct ErrorResponse {
     /// The error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Details of the error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub details: ::std::option::Option<::std::string::String>,
     /// The error message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ErrorResponse {
@@ -26,11 +29,13 @@ pub struct Job {
         rename = "bucketName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub bucket_name: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "completeTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub complete_time: ::std::option::Option<Timestamp>,
     #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<MetadataId>,
@@ -47,16 +52,19 @@ pub struct Job {
     >,
     /// The job's state.
     #[serde(rename = "jobState", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_state: ::std::option::Option<JobJobState>,
     #[serde(rename = "jobStats", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_stats: ::std::option::Option<JobStats>,
     /// The kind of job.
     #[serde(rename = "jobType", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_type: ::std::option::Option<JobJobType>,
     #[serde(
         rename = "startTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub start_time: ::std::option::Option<Timestamp>,
 }
 impl Job {
@@ -103,15 +111,18 @@ pub struct JobListRequest {
         rename = "bucketName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub bucket_name: ::std::option::Option<::std::string::String>,
     /// The most results to return.
     #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub page_size: ::std::option::Option<i64>,
     /// The page token of the previous response, to get the next page.
     #[serde(
         rename = "pageToken",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub page_token: ::std::option::Option<::std::string::String>,
     #[serde(rename = "userId", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<MetadataId>,
@@ -131,6 +142,7 @@ pub struct JobListResponse {
         rename = "pageToken",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub page_token: ::std::option::Option<::std::string::String>,
 }
 impl JobListResponse {
@@ -143,9 +155,11 @@ impl JobListResponse {
 pub struct JobStats {
     /// Items that failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub failed: ::std::option::Option<i64>,
     /// Items processed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub processed: ::std::option::Option<i64>,
 }
 impl JobStats {
@@ -225,9 +239,11 @@ impl ::std::convert::From<f64> for Timestamp {
 pub struct TokenError {
     /// An OAuth error code, for example `invalid_grant`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error: ::std::option::Option<::std::string::String>,
     /// What went wrong.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_description: ::std::option::Option<::std::string::String>,
 }
 impl TokenError {
@@ -242,14 +258,17 @@ pub struct TokenRequest {
     pub client_id: ::std::string::String,
     /// That client's secret.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// The kind of grant; `password` for a user.
     pub grant_type: ::std::string::String,
     /// The user's password.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The user's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub username: ::std::option::Option<::std::string::String>,
 }
 impl TokenRequest {
@@ -262,18 +281,23 @@ impl TokenRequest {
 pub struct TokenResponse {
     /// The token later calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Seconds the access token stays valid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub expires_in: ::std::option::Option<i64>,
     /// Seconds the refresh token stays valid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_expires_in: ::std::option::Option<i64>,
     /// A token that gets the next access token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// How to send the token; `Bearer`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl TokenResponse {

@@ -13,45 +13,53 @@ pub struct BackupServerFileShareCopyJob {
         rename = "instanceUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub instance_uid: ::std::option::Option<::uuid::Uuid>,
     /// How long copies are kept, in retentionUnit.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub retention: ::std::option::Option<i32>,
     /// The unit of retention.
     #[serde(
         rename = "retentionUnit",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub retention_unit: ::std::option::Option<::std::string::String>,
     /// UID of the file share backup job whose backups are copied.
     #[serde(
         rename = "sourceFileShareJobUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub source_file_share_job_uid: ::std::option::Option<::uuid::Uuid>,
     /// Unique UID of the file share backup job whose backups are copied.
     #[serde(
         rename = "sourceFileShareJobUniqueUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub source_file_share_job_unique_uid: ::std::option::Option<::uuid::Uuid>,
     /// Size of the data the copy job copies, in bytes.
     #[serde(
         rename = "sourceSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub source_size: ::std::option::Option<i64>,
     /// UID of the repository the copies go to.
     #[serde(
         rename = "targetRepositoryUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub target_repository_uid: ::std::option::Option<::uuid::Uuid>,
     /// The copy job's unique UID across backup servers.
     #[serde(
         rename = "uniqueUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub unique_uid: ::std::option::Option<::uuid::Uuid>,
 }
 impl BackupServerFileShareCopyJob {
@@ -95,43 +103,51 @@ pub struct BackupServerJob {
         rename = "failureMessage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub failure_message: ::std::option::Option<::std::string::String>,
     /// The job's UID.
     #[serde(
         rename = "instanceUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub instance_uid: ::std::option::Option<::uuid::Uuid>,
     /// Whether the job runs on its schedule.
     #[serde(
         rename = "isEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub is_enabled: ::std::option::Option<bool>,
     /// How long the last run took, in seconds.
     #[serde(
         rename = "lastDuration",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub last_duration: ::std::option::Option<i64>,
     /// When the last run ended.
     #[serde(
         rename = "lastEndTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub last_end_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     /// When the last run started.
     #[serde(rename = "lastRun", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub last_run: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     /// The job's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The state of the job's current or last run.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub status: ::std::option::Option<BackupServerJobStatus>,
 }
 impl BackupServerJob {
@@ -181,12 +197,15 @@ impl ErrorResponse {
 pub struct PagingInformation {
     /// Resources in this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub count: ::std::option::Option<i32>,
     /// Resources skipped before this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub offset: ::std::option::Option<i32>,
     /// Resources in the whole collection.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub total: ::std::option::Option<i32>,
 }
 impl PagingInformation {
@@ -199,12 +218,15 @@ impl PagingInformation {
 pub struct ResponseError {
     /// The error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<i32>,
     /// What went wrong.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// The kind of error.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub type_: ::std::option::Option<ResponseErrorType>,
 }
 impl ResponseError {
@@ -248,15 +270,19 @@ pub struct TokenRequest {
     pub grant_type: TokenRequestGrantType,
     /// The user's password, for the password grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub password: ::std::option::Option<::std::string::String>,
     /// Whether the session may only read.
     #[serde(rename = "readOnly", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub read_only: ::std::option::Option<bool>,
     /// A refresh token from an earlier logon, for the refresh_token grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// The user's name, for the password grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub username: ::std::option::Option<::std::string::String>,
 }
 impl TokenRequest {
@@ -286,21 +312,27 @@ pub enum TokenRequestGrantType {
 pub struct TokenResponse {
     /// The token later calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// An encrypted code, for logons that ask for one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub encrypted_code: ::std::option::Option<::std::string::String>,
     /// Seconds the access token stays valid (3600).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub expires_in: ::std::option::Option<i64>,
     /// The token for the second step of a logon with multi-factor authentication.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub mfa_token: ::std::option::Option<::std::string::String>,
     /// The token that gets the next access token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// How to send it; `bearer`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl TokenResponse {
