@@ -5,7 +5,7 @@
 //!
 //! Run with `cargo bench -p tests --bench decode`; docs/PERFORMANCE.md has the figures.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use simulator::apis::{bluexp, hnas, ontap, vsp_object, vspc};
@@ -95,14 +95,28 @@ mod by_hand {
         pub processed: Option<i64>,
         pub failed: Option<i64>,
     }
+    /// VSP One Object's time: RFC 3339 text or epoch seconds.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub enum Timestamp {
+        Text(DateTime<FixedOffset>),
+        Seconds(f64),
+    }
+    /// BlueXP's number: an exact integer, or a fraction.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub enum Number {
+        Integer(i64),
+        Fraction(f64),
+    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct VspJob {
         pub job_id: Option<Id>,
         pub job_state: Option<String>,
         pub job_type: Option<String>,
-        pub start_time: Option<DateTime<Utc>>,
-        pub complete_time: Option<DateTime<Utc>>,
+        pub start_time: Option<Timestamp>,
+        pub complete_time: Option<Timestamp>,
         #[serde(default)]
         pub job_params: std::collections::HashMap<String, String>,
         pub job_stats: Option<Stats>,
@@ -112,7 +126,7 @@ mod by_hand {
     #[serde(rename_all = "camelCase")]
     pub struct VspPage {
         pub jobs: Vec<VspJob>,
-        pub page_token: String,
+        pub page_token: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -123,6 +137,9 @@ mod by_hand {
         pub target_repository_uid: Option<uuid::Uuid>,
         pub retention: Option<i32>,
         pub retention_unit: Option<String>,
+        pub unique_uid: Option<uuid::Uuid>,
+        pub source_file_share_job_unique_uid: Option<uuid::Uuid>,
+        pub source_size: Option<i64>,
     }
     #[derive(Deserialize)]
     pub struct VspcPage {
@@ -141,17 +158,17 @@ mod by_hand {
         pub volume_name: Option<String>,
         pub snapshot: Option<String>,
         pub svm: Option<String>,
-        pub volume_size: Option<f64>,
+        pub volume_size: Option<Number>,
         pub path: Option<String>,
     }
     #[derive(Deserialize)]
     pub struct File {
-        pub inode: Option<f64>,
+        pub inode: Option<Number>,
         pub path: Option<String>,
         #[serde(rename = "type")]
         pub kind: Option<String>,
-        pub size: Option<f64>,
-        pub mtime: Option<f64>,
+        pub size: Option<Number>,
+        pub mtime: Option<Number>,
     }
     #[derive(Deserialize)]
     pub struct Restore {
@@ -171,7 +188,7 @@ mod by_hand {
         pub id: Option<String>,
         pub status: Option<String>,
         pub error: Option<String>,
-        pub time: Option<f64>,
+        pub time: Option<Number>,
         pub data: Option<Data>,
     }
     #[derive(Deserialize)]
@@ -195,11 +212,33 @@ mod by_hand {
         pub links: Option<SelfLink>,
         pub code: Option<i64>,
         pub description: Option<String>,
-        pub end_time: Option<DateTime<Utc>>,
+        pub end_time: Option<DateTime<FixedOffset>>,
         pub message: Option<String>,
-        pub start_time: Option<DateTime<Utc>>,
+        pub start_time: Option<DateTime<FixedOffset>>,
         pub state: Option<String>,
         pub uuid: Option<uuid::Uuid>,
+        pub node: Option<Node>,
+        pub svm: Option<Svm>,
+        pub error: Option<OntapError>,
+    }
+    #[derive(Deserialize)]
+    pub struct Node {
+        pub name: Option<String>,
+    }
+    #[derive(Deserialize)]
+    pub struct Svm {
+        #[serde(rename = "_links")]
+        pub links: Option<SelfLink>,
+        pub name: Option<String>,
+        pub uuid: Option<uuid::Uuid>,
+    }
+    #[derive(Deserialize)]
+    pub struct OntapError {
+        #[serde(default)]
+        pub arguments: Vec<Value>,
+        pub code: Option<String>,
+        pub message: Option<String>,
+        pub target: Option<String>,
     }
     #[derive(Deserialize)]
     pub struct OntapPage {
