@@ -219,7 +219,9 @@ fn odd_values_left_out(types: &mut File) {
                 }
                 _ => continue,
             };
-            if compound(inner) {
+            // A field typify already decodes its own way (a required field that may be
+            // `null`) keeps that way: serde takes one `deserialize_with`.
+            if compound(inner) || decodes_its_own_way(&field.attrs) {
                 continue;
             }
             // With `deserialize_with`, serde no longer reads a missing `Option` as `None`
@@ -235,6 +237,23 @@ fn odd_values_left_out(types: &mut File) {
             }
         }
     }
+}
+
+/// Whether a field's serde attributes name a `with` or `deserialize_with` function.
+fn decodes_its_own_way(attributes: &[Attribute]) -> bool {
+    attributes.iter().any(|attribute| {
+        let mut own = false;
+        if attribute.path().is_ident("serde") {
+            let _ = attribute.parse_nested_meta(|meta| {
+                own |= meta.path.is_ident("with") || meta.path.is_ident("deserialize_with");
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+        }
+        own
+    })
 }
 
 /// Whether a field's serde attributes say `default`.
@@ -400,5 +419,35 @@ mod tests {
         );
         let types = prettyplease::unparse(&modules.types);
         assert_eq!(types, "/// First line\n///\n/// Third\npub struct A;\n");
+    }
+
+    #[test]
+    fn single_optional_values_decode_leniently_and_nothing_else() {
+        let mut types: syn::File = syn::parse_quote! {
+            pub struct Inner { pub a: i64 }
+            pub struct Job {
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub name: ::std::option::Option<::std::string::String>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub size: ::std::option::Option<i64>,
+                #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                pub nullable: ::std::option::Option<i64>,
+                pub inner: ::std::option::Option<Inner>,
+                pub list: ::std::option::Option<::std::vec::Vec<i64>>,
+                pub required: i64,
+            }
+        };
+        super::odd_values_left_out(&mut types);
+        let text = prettyplease::unparse(&types);
+        let lenient = "deserialize_with = \"::storage_jobs_runtime::serde_util::lenient\"";
+        assert_eq!(text.matches(lenient).count(), 2, "{text}");
+        assert!(
+            text.contains(&format!("#[serde(default, {lenient})]\n    pub size")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("#[serde({lenient})]\n    pub name")),
+            "{text}"
+        );
     }
 }
