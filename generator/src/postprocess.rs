@@ -200,10 +200,15 @@ fn odd_values_left_out(types: &mut File) {
         })
     };
     for item in &mut types.items {
-        let Item::Struct(structure) = item else {
+        // Named fields only: a newtype's one field is the whole value (`transparent`).
+        let Item::Struct(syn::ItemStruct {
+            fields: syn::Fields::Named(fields),
+            ..
+        }) = item
+        else {
             continue;
         };
-        for field in structure.fields.iter_mut() {
+        for field in fields.named.iter_mut() {
             let syn::Type::Path(path) = &field.ty else {
                 continue;
             };
@@ -425,6 +430,8 @@ mod tests {
     fn single_optional_values_decode_leniently_and_nothing_else() {
         let mut types: syn::File = syn::parse_quote! {
             pub struct Inner { pub a: i64 }
+            #[serde(transparent)]
+            pub struct Wrapper(pub ::std::option::Option<i64>);
             pub struct Job {
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub name: ::std::option::Option<::std::string::String>,
