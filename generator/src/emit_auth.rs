@@ -345,6 +345,7 @@ pub fn emit(api: &Api) -> syn::File {
         /// Secrets are [`storage_jobs_runtime::Secret`]s: they never show in `Debug` output,
         /// error messages or logs.
         #[derive(Clone, Debug)]
+        #[non_exhaustive]
         pub enum Credentials {
             #(#variants),*
         }

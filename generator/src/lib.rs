@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod baseline;
+pub mod changes;
 pub mod corpus;
 pub mod emit_auth;
 pub mod emit_errors;
@@ -23,12 +24,15 @@ pub mod openapi31;
 pub mod operation_names;
 pub mod postprocess;
 pub mod regen;
+pub mod review;
 pub mod rust_names;
 pub mod scaffold;
 pub mod schema_walk;
+pub mod surface;
 pub mod swagger2;
 pub mod token;
 pub mod validate;
+pub mod versioning;
 pub mod walk;
 pub mod write;
 
@@ -56,6 +60,8 @@ pub struct Generated {
     pub notes: Vec<Note>,
     /// The method name of every operation the crate offers, in document order.
     pub operations: Vec<String>,
+    /// What the crate promises its users, for comparing regenerations.
+    pub surface: surface::Surface,
 }
 
 /// The package name for a spec file stem: `ontap` gives `ontap-client`, `api.github.com` gives
@@ -136,7 +142,7 @@ fn pipeline(
     let (mut lowered, lowering_notes) = lower::lower(&spec, document)?;
     notes.extend(lowering_notes);
     drops.apply(&spec, &mut lowered, &mut notes);
-    let ((mut files, api), _) = engine::recover(&spec, lowered, &mut notes, |lowered| {
+    let ((mut files, api, surface), _) = engine::recover(&spec, lowered, &mut notes, |lowered| {
         modules(spec_path, lowered)
     })?;
     spec.locate_notes(&mut notes);
@@ -149,6 +155,7 @@ fn pipeline(
         api: &api,
         notes: &notes,
         has_pagination: files.contains_key("src/pagination.rs"),
+        surface: &surface,
     };
     files.insert("Cargo.toml".to_string(), scaffold::cargo_toml(&info, &code));
     files.insert("README.md".to_string(), scaffold::readme(&info));
@@ -157,6 +164,7 @@ fn pipeline(
         krate: GeneratedCrate { name, files },
         notes,
         operations: api.operations.iter().map(|o| o.name.clone()).collect(),
+        surface,
     })
 }
 
@@ -165,7 +173,7 @@ fn pipeline(
 fn modules(
     spec_path: &str,
     lowered: &serde_json::Value,
-) -> Result<(BTreeMap<String, String>, model::Api), engine::Failure> {
+) -> Result<(BTreeMap<String, String>, model::Api, surface::Surface), engine::Failure> {
     std::thread::scope(|scope| {
         let own = engine::spawn_large(scope, || {
             engine::contained(|| {
@@ -183,6 +191,7 @@ fn modules(
         let (mut files, api) = own.join().map_err(|_| {
             engine::Failure::Crash("the emitting thread ended abnormally".into())
         })???;
+        let surface = surface::build(&api, &modules.types, &modules.builder, lowered);
         for (path, file) in [
             ("src/client.rs", &modules.client),
             ("src/builder.rs", &modules.builder),
@@ -190,7 +199,7 @@ fn modules(
         ] {
             files.insert(path.to_string(), format::module_file(spec_path, file));
         }
-        Ok((files, api))
+        Ok((files, api, surface))
     })
 }
 

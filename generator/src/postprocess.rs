@@ -71,6 +71,7 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
     crate::open_enums::open_string_enums(&mut modules.types);
     null_collections_as_empty(&mut modules.types);
     odd_values_left_out(&mut modules.types);
+    extensible_types(&mut modules.types);
     for file in [
         &mut modules.client,
         &mut modules.builder,
@@ -80,6 +81,62 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
         TimesKeepTheirOffset.visit_file_mut(file);
     }
     Ok(modules)
+}
+
+/// Types can grow without breaking downstream code: structs with named fields and enums are
+/// `#[non_exhaustive]` (a vendor's new field or value is then an additive change; values are
+/// built with `Type::builder()` or `Type::default()`), and nothing refuses a field it does not
+/// know (typify writes `deny_unknown_fields` for `additionalProperties: false`, which would
+/// fail a whole response over a field a newer server adds).
+fn extensible_types(types: &mut File) {
+    let non_exhaustive: Attribute = syn::parse_quote! { #[non_exhaustive] };
+    for item in &mut types.items {
+        let (attributes, extensible) = match item {
+            Item::Struct(structure) => {
+                let named = matches!(structure.fields, syn::Fields::Named(_));
+                (&mut structure.attrs, named)
+            }
+            Item::Enum(enumeration) => (&mut enumeration.attrs, true),
+            _ => continue,
+        };
+        without_deny_unknown_fields(attributes);
+        if extensible
+            && !attributes
+                .iter()
+                .any(|a| a.path().is_ident("non_exhaustive"))
+        {
+            attributes.push(non_exhaustive.clone());
+        }
+    }
+}
+
+/// Takes `deny_unknown_fields` out of serde container attributes, dropping one left empty.
+fn without_deny_unknown_fields(attributes: &mut Vec<Attribute>) {
+    attributes.retain_mut(|attribute| {
+        if !attribute.path().is_ident("serde") {
+            return true;
+        }
+        let Ok(list) = attribute.meta.require_list() else {
+            return true;
+        };
+        let Ok(items) = list.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        ) else {
+            return true;
+        };
+        let kept: Vec<&syn::Meta> = items
+            .iter()
+            .filter(|meta| !meta.path().is_ident("deny_unknown_fields"))
+            .collect();
+        if kept.len() == items.len() {
+            return true;
+        }
+        if kept.is_empty() {
+            return false;
+        }
+        *attribute = syn::parse_quote! { #[serde(#(#kept),*)] };
+        true
+    });
 }
 
 /// progenitor's `Client::new` builds a reqwest client without TLS settings (and panics
@@ -424,6 +481,33 @@ mod tests {
         );
         let types = prettyplease::unparse(&modules.types);
         assert_eq!(types, "/// First line\n///\n/// Third\npub struct A;\n");
+    }
+
+    #[test]
+    fn types_can_grow() {
+        let mut types: syn::File = syn::parse_quote! {
+            #[serde(deny_unknown_fields)]
+            pub struct Closed { pub a: i64 }
+            #[serde(rename_all = "camelCase", deny_unknown_fields)]
+            pub struct Renamed { pub b: i64 }
+            pub struct Newtype(pub i64);
+            pub enum State { Running, Done }
+            #[non_exhaustive]
+            pub enum Already { A }
+        };
+        super::extensible_types(&mut types);
+        let text = prettyplease::unparse(&types);
+        assert!(!text.contains("deny_unknown_fields"), "{text}");
+        assert!(
+            text.contains("#[serde(rename_all = \"camelCase\")]"),
+            "{text}"
+        );
+        assert_eq!(text.matches("#[non_exhaustive]").count(), 4, "{text}");
+        assert!(text.contains("pub struct Newtype(pub i64);"), "{text}");
+        assert!(
+            !text.contains("#[non_exhaustive]\npub struct Newtype"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::isolate::Isolation;
+use crate::review::{self, Committed, OnDisk, Review};
+use crate::surface::Surface;
 use crate::write::{self, Plan, Scope};
 use crate::{Errors, GeneratedCrate, Note};
 
@@ -18,10 +20,12 @@ pub const SOURCES: [Source; 2] = [
     Source {
         specs: "specs",
         output: write::GENERATED_DIR,
+        versioned: true,
     },
     Source {
         specs: "tests/fixtures/good",
         output: "tests/fixtures/generated",
+        versioned: false,
     },
 ];
 
@@ -32,6 +36,9 @@ pub struct Source {
     pub specs: &'static str,
     /// Directory that holds one `<stem>-client` crate per spec.
     pub output: &'static str,
+    /// Whether each crate has its own version, changelog and release record (see
+    /// [`crate::review`]); test fixtures do not.
+    pub versioned: bool,
 }
 
 /// What to regenerate.
@@ -57,6 +64,8 @@ pub struct Report {
     pub plans: Vec<Plan>,
     /// Whether the plans were applied (false in check mode).
     pub applied: bool,
+    /// For each versioned crate: what changed since its release, its version and changelog.
+    pub reviews: Vec<Review>,
 }
 
 impl Report {
@@ -100,6 +109,9 @@ pub enum RegenError {
         /// The crate they would both make.
         name: String,
     },
+    /// A crate's version, changelog or release record cannot be read.
+    #[error("{0}")]
+    Versioning(String),
     /// Reading specs or reading and writing the output failed.
     #[error("{0}")]
     Io(#[from] io::Error),
@@ -143,6 +155,9 @@ fn specs_in(root: &Path, source: &Source) -> Result<Vec<(String, PathBuf)>, Rege
     Ok(specs)
 }
 
+/// A spec's path, its generated crate and the crate's surface.
+type SpecCrate = (String, GeneratedCrate, Surface);
+
 /// Regenerates under `root`. If any selected spec fails, nothing is written.
 pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> {
     let mut per_source = Vec::new();
@@ -164,7 +179,7 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
     let mut timings = Vec::new();
     let mut notes = Vec::new();
     let mut failures = Vec::new();
-    let mut generated: Vec<(&Source, Vec<GeneratedCrate>)> = Vec::new();
+    let mut generated: Vec<(&Source, Vec<SpecCrate>)> = Vec::new();
     let mut total = 0;
     for (source, specs) in &per_source {
         let mut crates = Vec::new();
@@ -184,8 +199,8 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
             match outcome {
                 Ok(one) => {
                     timings.push((display.clone(), started.elapsed()));
-                    notes.push((display, one.notes));
-                    crates.push(one.krate);
+                    notes.push((display.clone(), one.notes));
+                    crates.push((display, one.krate, one.surface));
                 }
                 Err(errors) => failures.push(errors),
             }
@@ -195,6 +210,39 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
     if !failures.is_empty() {
         return Err(RegenError::Specs { failures, total });
     }
+
+    // Versioned crates: compare with the last release, then set version and changelog.
+    let mut reviews = Vec::new();
+    for (source, crates) in &mut generated {
+        if !source.versioned {
+            continue;
+        }
+        for (spec, krate, surface) in crates.iter_mut() {
+            let directory = format!("{}/{}", source.output, krate.name);
+            let on_disk = OnDisk::read(&root.join(&directory))?;
+            let committed = || committed_surface(root, spec, request);
+            let one = review::review(
+                &krate.name,
+                spec,
+                &directory,
+                surface.clone(),
+                &on_disk,
+                &mut krate.files,
+                committed,
+            )
+            .map_err(RegenError::Versioning)?;
+            reviews.push(one);
+        }
+    }
+    let generated: Vec<(&Source, Vec<GeneratedCrate>)> = generated
+        .into_iter()
+        .map(|(source, crates)| {
+            (
+                source,
+                crates.into_iter().map(|(_, krate, _)| krate).collect(),
+            )
+        })
+        .collect();
 
     let mut plans = Vec::new();
     for (source, crates) in &generated {
@@ -216,5 +264,30 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
         notes,
         plans,
         applied: !request.check,
+        reviews,
     })
+}
+
+/// The surface of a crate as committed, from its spec at git `HEAD`, and how it was found.
+fn committed_surface(root: &Path, spec: &str, request: &Request) -> (Option<Surface>, String) {
+    match review::committed_spec(root, spec) {
+        Committed::Spec(text) => {
+            let outcome = match &request.isolation {
+                Some(isolation) => isolation.generate(spec, &text),
+                None => crate::generate_crate(spec, &text),
+            };
+            match outcome {
+                Ok(generated) => (Some(generated.surface), "its spec at git HEAD".to_string()),
+                Err(_) => (
+                    None,
+                    "its spec at git HEAD does not generate, so the spec as it is now counts as released"
+                        .to_string(),
+                ),
+            }
+        }
+        Committed::Unknown(why) => (
+            None,
+            format!("no git history ({why}), so the spec as it is now counts as released"),
+        ),
+    }
 }

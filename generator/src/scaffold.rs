@@ -19,6 +19,8 @@ pub struct CrateInfo<'a> {
     pub notes: &'a [Note],
     /// Whether a `pagination` module is generated.
     pub has_pagination: bool,
+    /// What the crate promises, for the example of building values.
+    pub surface: &'a crate::surface::Surface,
 }
 
 impl CrateInfo<'_> {
@@ -66,7 +68,7 @@ pub fn cargo_toml(info: &CrateInfo<'_>, generated_code: &str) -> String {
 [package]
 name = "{name}"
 description = "Typed async client for the {title} (API {api_version}), generated from an OpenAPI spec"
-version.workspace = true
+version = "0.1.0"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -329,6 +331,73 @@ fn doc_lines(text: &str) -> String {
         .collect()
 }
 
+/// The crate docs' section on building values of `#[non_exhaustive]` types, with a doctest on
+/// the first response struct (and open enum) the crate has; empty when it has neither.
+fn values_example(info: &CrateInfo<'_>) -> String {
+    use crate::surface::Shape;
+    let library = info.library_name();
+    // The first type the first operations answer with, else the first a server sends, else any.
+    let answered: Vec<String> = info
+        .api
+        .operations
+        .iter()
+        .flat_map(|operation| &operation.responses)
+        .filter_map(|response| match &response.payload {
+            crate::model::Payload::Json(ty) => ty.named().map(crate::rust_names::type_name),
+            _ => None,
+        })
+        .collect();
+    let first = |wanted: fn(&Shape) -> bool| {
+        let types = &info.surface.types;
+        answered
+            .iter()
+            .filter_map(|name| types.get_key_value(name))
+            .chain(types.iter().filter(|(_, ty)| ty.read))
+            .chain(types.iter())
+            .find(|(_, ty)| wanted(&ty.shape))
+            .map(|(name, ty)| (name.clone(), ty.shape.clone()))
+    };
+    let structure = first(|shape| matches!(shape, Shape::Struct(_)));
+    let values = first(|shape| matches!(shape, Shape::Values { values, .. } if !values.is_empty()));
+    if structure.is_none() && values.is_none() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "//!
+//! Struct literals of these types do not compile outside the crate; their builders do, and keep
+//! compiling when a field is added. Match their enums with a `_` arm:
+//!
+//! ```
+",
+    );
+    if let Some((name, _)) = structure {
+        out.push_str(&format!(
+            "//! let built: Result<{library}::types::{name}, _> = {library}::types::{name}::builder().try_into();
+//! # let _ = built;
+"
+        ));
+    }
+    if let Some((name, Shape::Values { values, .. })) = values
+        && let Some(variant) = values.values().next()
+    {
+        out.push_str(&format!(
+            "//! fn describe(value: &{library}::types::{name}) -> &'static str {{
+//!     match value {{
+//!         {library}::types::{name}::{variant} => \"{variant}\",
+//!         _ => \"something else\",
+//!     }}
+//! }}
+//! # let _ = describe;
+"
+        ));
+    }
+    out.push_str(
+        "//! ```
+",
+    );
+    out
+}
+
 /// `src/lib.rs`: crate docs (with a compiled usage example), the module declarations and the
 /// re-exports.
 ///
@@ -362,6 +431,7 @@ pub fn lib_rs(info: &CrateInfo<'_>) -> String {
     } else {
         ("", "")
     };
+    let values = values_example(info);
     let notes = if info.notes.is_empty() {
         String::new()
     } else {
@@ -396,7 +466,14 @@ pub fn lib_rs(info: &CrateInfo<'_>) -> String {
 //!   message and code and never prints a credential.
 //!
 //! Generated from `{spec}` by `cargo xtask regen`; change the spec or the generator, not this crate.
-{notes}
+//!
+//! # Versions
+//!
+//! The crate has its own version and `CHANGELOG.md`; each regeneration bumps the version by what
+//! the spec change means for callers. A vendor adding a response field, an enum value, an
+//! operation, an optional parameter or an error status is an additive change: the types a server
+//! sends are `#[non_exhaustive]`, so downstream code never names every field or value.
+{values}{notes}
 /// Credentials, connection and the hooks that authenticate every request.
 #[rustfmt::skip]
 mod auth;

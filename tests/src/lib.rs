@@ -5,5 +5,6 @@ pub mod examples;
 pub mod inventory;
 pub mod mock;
 pub mod seeds;
+pub mod spec_changes;
 pub mod surface;
 pub mod workspace;

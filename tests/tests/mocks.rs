@@ -10,14 +10,16 @@ async fn ontap_mock_matches_comma_separated_lists() {
     use ontap_client::mock::MockServerExt;
     use ontap_client::{Client, Credentials, types};
     let server = MockServer::start_async().await;
-    let page = types::JobResponse {
-        num_records: Some(1),
-        records: vec![types::Job {
-            description: Some("App Snapshot Job".into()),
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
+    // The types are `#[non_exhaustive]`: downstream code builds them with their builders.
+    let job: types::Job = types::Job::builder()
+        .description("App Snapshot Job".to_string())
+        .try_into()
+        .unwrap();
+    let page: types::JobResponse = types::JobResponse::builder()
+        .num_records(1)
+        .records(vec![job])
+        .try_into()
+        .unwrap();
     let mock = server.get_cluster_jobs(|when, then| {
         when.fields(ontap_client::CommaSeparated::from(["uuid", "state"]))
             .max_records(5);
@@ -47,11 +49,10 @@ async fn hnas_mock_answers_a_typed_error() {
     let server = MockServer::start_async().await;
     server.get_clone_jobs(|when, then| {
         when.filesystem_id("missing");
-        then.not_found(&types::DetailedError {
-            error_code: Some(1081345),
-            error_msg: Some("Cannot find the object".into()),
-            ..Default::default()
-        });
+        let mut error = types::DetailedError::default();
+        error.error_code = Some(1081345);
+        error.error_msg = Some("Cannot find the object".into());
+        then.not_found(&error);
     });
     let client = Client::connect(
         &server.url(""),
@@ -77,19 +78,26 @@ async fn vspc_mock_pages_by_offset() {
     use vspc_client::mock::MockServerExt;
     use vspc_client::{Client, Credentials, types};
     let server = MockServer::start_async().await;
-    let job = types::BackupServerFileShareCopyJob {
-        retention: Some(28),
-        ..Default::default()
-    };
-    let page = |offset: i32, count: usize| types::BackupServerFileShareCopyJobCollection {
-        data: vec![job.clone(); count],
-        meta: Some(types::ResponseMetadata {
-            paging_info: Some(types::PagingInformation {
-                total: Some(3),
-                count: Some(count as i32),
-                offset: Some(offset),
-            }),
-        }),
+    let job: types::BackupServerFileShareCopyJob = types::BackupServerFileShareCopyJob::builder()
+        .retention(28)
+        .try_into()
+        .unwrap();
+    let page = |offset: i32, count: usize| -> types::BackupServerFileShareCopyJobCollection {
+        let paging: types::PagingInformation = types::PagingInformation::builder()
+            .total(3)
+            .count(count as i32)
+            .offset(offset)
+            .try_into()
+            .unwrap();
+        let meta: types::ResponseMetadata = types::ResponseMetadata::builder()
+            .paging_info(paging)
+            .try_into()
+            .unwrap();
+        types::BackupServerFileShareCopyJobCollection::builder()
+            .data(vec![job.clone(); count])
+            .meta(meta)
+            .try_into()
+            .unwrap()
     };
     let first = server.get_backup_server_file_share_copy_jobs(|when, then| {
         when.limit(2).offset(0);
@@ -128,10 +136,11 @@ async fn vsp_object_mock_serves_the_token_and_the_list() {
         when.into_inner()
             .header("x-xsrf-token", "t1")
             .header("cookie", "XSRF-TOKEN=t1");
-        then.ok(&types::JobListResponse {
-            jobs: vec![types::Job::default()],
-            page_token: None,
-        });
+        let page: types::JobListResponse = types::JobListResponse::builder()
+            .jobs(vec![types::Job::default()])
+            .try_into()
+            .unwrap();
+        then.ok(&page);
     });
     let client = Client::connect(
         &server.url(""),
@@ -155,12 +164,14 @@ async fn bluexp_mock_checks_the_account() {
     let server = MockServer::start_async().await;
     let mock = server.get_restore_status(|when, then| {
         when.account_id("account-42");
-        then.ok(&types::RestoreStatus {
-            job: vec![types::Job {
-                id: Some("r1".into()),
-                ..Default::default()
-            }],
-        });
+        let job: types::Job = types::Job::builder()
+            .id("r1".to_string())
+            .try_into()
+            .unwrap();
+        then.ok(&types::RestoreStatus::builder()
+            .job(vec![job])
+            .try_into()
+            .unwrap());
     });
     let client = Client::connect(
         &server.url(""),

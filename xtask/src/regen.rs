@@ -45,7 +45,18 @@ pub fn print_notes(spec: &str, notes: &[generator::Note]) {
     }
 }
 
-pub fn run(mut request: Request) -> Result<ExitCode> {
+/// Prints what changed in each crate since its release, with its version.
+pub fn print_reviews(reviews: &[generator::review::Review]) {
+    for review in reviews.iter().filter(|r| r.has_news()) {
+        print!("{}", review.text());
+    }
+}
+
+/// Regenerates; with `markdown`, writes nothing and prints the change report as Markdown.
+pub fn run(mut request: Request, markdown: bool) -> Result<ExitCode> {
+    if markdown {
+        request.check = true;
+    }
     let started = Instant::now();
     request.isolation =
         Some(Isolation::current_exe().context("finding the xtask program to run children")?);
@@ -65,6 +76,10 @@ pub fn run(mut request: Request) -> Result<ExitCode> {
             .collect::<String>()
     );
     let unchanged: usize = report.plans.iter().map(|p| p.unchanged).sum();
+    if markdown {
+        print!("{}", generator::review::markdown(&report.reviews));
+        return Ok(ExitCode::SUCCESS);
+    }
     if request.check {
         if report.is_fresh() {
             println!(
@@ -74,7 +89,10 @@ pub fn run(mut request: Request) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         print!("{}", report.diff());
-        eprintln!("error: generated code is stale; run `{rerun}` and commit the result");
+        print_reviews(&report.reviews);
+        eprintln!(
+            "error: generated code is stale (its code, version or changelog); run `{rerun}` and commit the result"
+        );
         return Ok(ExitCode::FAILURE);
     }
     let (mut written, mut deleted) = (0, 0);
@@ -92,6 +110,7 @@ pub fn run(mut request: Request) -> Result<ExitCode> {
         written += plan.writes.len();
         deleted += plan.deletes.len();
     }
+    print_reviews(&report.reviews);
     println!(
         "{written} written, {deleted} deleted, {unchanged} unchanged, in {} ms",
         started.elapsed().as_millis()

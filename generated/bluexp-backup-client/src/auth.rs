@@ -7,6 +7,7 @@ use storage_jobs_runtime::{ConfigError, ConnectionSettings, Session};
 /// Secrets are [`storage_jobs_runtime::Secret`]s: they never show in `Debug` output,
 /// error messages or logs.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Credentials {
     ///Sends `authorization` (header) and `x-agent-id` (header).
     UserTokenAndAgentId {

@@ -37,6 +37,28 @@
 //!   message and code and never prints a credential.
 //!
 //! Generated from `specs/bluexp-backup.yaml` by `cargo xtask regen`; change the spec or the generator, not this crate.
+//!
+//! # Versions
+//!
+//! The crate has its own version and `CHANGELOG.md`; each regeneration bumps the version by what
+//! the spec change means for callers. A vendor adding a response field, an enum value, an
+//! operation, an optional parameter or an error status is an additive change: the types a server
+//! sends are `#[non_exhaustive]`, so downstream code never names every field or value.
+//!
+//! Struct literals of these types do not compile outside the crate; their builders do, and keep
+//! compiling when a field is added. Match their enums with a `_` arm:
+//!
+//! ```
+//! let built: Result<bluexp_backup_client::types::TokenResponse, _> = bluexp_backup_client::types::TokenResponse::builder().try_into();
+//! # let _ = built;
+//! fn describe(value: &bluexp_backup_client::types::TokenRequestGrantType) -> &'static str {
+//!     match value {
+//!         bluexp_backup_client::types::TokenRequestGrantType::ClientCredentials => "ClientCredentials",
+//!         _ => "something else",
+//!     }
+//! }
+//! # let _ = describe;
+//! ```
 
 /// Credentials, connection and the hooks that authenticate every request.
 #[rustfmt::skip]

@@ -2,6 +2,7 @@
 
 /// What the job does.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Data {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restore: ::std::option::Option<Restore>,
@@ -13,6 +14,7 @@ impl Data {
 }
 /// A restored file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct File {
     /// The file's inode number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -42,6 +44,7 @@ impl File {
 }
 /// A restore job.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Job {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Data>,
@@ -70,6 +73,7 @@ impl Job {
 /// A number as the page prints it: an integer, kept exactly (sizes and times in milliseconds pass 2^53, where a 64-bit float starts to round), or a number with a fraction.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Number {
     Int64(i64),
     Double(f64),
@@ -124,6 +128,7 @@ impl ::std::convert::From<f64> for Number {
 }
 /// A restore operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Restore {
     /// The files restored, for a file-level restore.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -145,6 +150,7 @@ impl Restore {
 }
 /// Restore jobs and their status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreStatus {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
@@ -157,6 +163,7 @@ impl RestoreStatus {
 }
 /// Where the restored data comes from.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Source {
     /// The object storage bucket that holds the backup.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -202,6 +209,7 @@ impl Source {
 }
 /// Where the data is restored to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Target {
     /// Path inside the target volume.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -247,6 +255,7 @@ impl Target {
 }
 /// A grant for an access token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// The API the token is for, `https://api.cloud.netapp.com`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -272,6 +281,7 @@ impl TokenRequest {
 }
 /// The kind of grant.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum TokenRequestGrantType {
     RefreshToken,
     ClientCredentials,
@@ -284,6 +294,7 @@ pub enum TokenRequestGrantType {
 );
 /// An access token and its lifetime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The token BlueXP calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

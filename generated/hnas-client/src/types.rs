@@ -2,6 +2,7 @@
 
 /// Body of a 400 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BadRequestError {
     /// Generic error code.
     #[serde(
@@ -22,6 +23,7 @@ impl BadRequestError {
 }
 /// Body of a 404 or 500 response, with details of where the error arose.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DetailedError {
     /// Generic error code.
     #[serde(
@@ -47,6 +49,7 @@ impl DetailedError {
 }
 /// Detailed information about an error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// More about why the error happened.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -98,6 +101,7 @@ impl ErrorDetail {
 }
 /// Body of a 403 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ForbiddenError {
     /// The main error message.
     #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
@@ -111,6 +115,7 @@ impl ForbiddenError {
 }
 /// One tree clone job and its progress.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TreeCloneJob {
     /// Bytes of user data cloned so far.
     #[serde(
@@ -241,6 +246,7 @@ impl TreeCloneJob {
 }
 /// The job's state.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum TreeCloneJobJobState {
     Invalid,
     Queued,
@@ -261,6 +267,7 @@ pub enum TreeCloneJobJobState {
 );
 /// The tree clone jobs of a file system.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TreeCloneJobs {
     #[serde(
         rename = "treeCloneJobs",

@@ -39,6 +39,28 @@
 //!
 //! Generated from `specs/ontap.yaml` by `cargo xtask regen`; change the spec or the generator, not this crate.
 //!
+//! # Versions
+//!
+//! The crate has its own version and `CHANGELOG.md`; each regeneration bumps the version by what
+//! the spec change means for callers. A vendor adding a response field, an enum value, an
+//! operation, an optional parameter or an error status is an additive change: the types a server
+//! sends are `#[non_exhaustive]`, so downstream code never names every field or value.
+//!
+//! Struct literals of these types do not compile outside the crate; their builders do, and keep
+//! compiling when a field is added. Match their enums with a `_` arm:
+//!
+//! ```
+//! let built: Result<ontap_client::types::JobResponse, _> = ontap_client::types::JobResponse::builder().try_into();
+//! # let _ = built;
+//! fn describe(value: &ontap_client::types::JobState) -> &'static str {
+//!     match value {
+//!         ontap_client::types::JobState::Failure => "Failure",
+//!         _ => "something else",
+//!     }
+//! }
+//! # let _ = describe;
+//! ```
+//!
 //! # What the generator changed
 //!
 //! The spec could not be taken exactly as written; each note is located in `specs/ontap.yaml`:

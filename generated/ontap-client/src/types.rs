@@ -2,6 +2,7 @@
 
 /// An argument of an error message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorArguments {
     /// Argument code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19,6 +20,7 @@ impl ErrorArguments {
 }
 /// An error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// Arguments of the message.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -44,6 +46,7 @@ impl ErrorBody {
 }
 /// Body of an error response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ErrorBody>,
@@ -55,6 +58,7 @@ impl ErrorResponse {
 }
 /// A link.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Href {
     /// The link's target.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -68,6 +72,7 @@ impl Href {
 }
 /// An asynchronous job.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Job {
     /// The final error code when the state is failure.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -117,6 +122,7 @@ impl Job {
 }
 /// The node the job runs on.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobNode {
     /// The node's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -130,6 +136,7 @@ impl JobNode {
 }
 /// A page of jobs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobResponse {
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<Links>,
@@ -148,6 +155,7 @@ impl JobResponse {
 }
 /// The job's state.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum JobState {
     Queued,
     Running,
@@ -163,6 +171,7 @@ pub enum JobState {
 );
 /// The storage VM the job belongs to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobSvm {
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<SelfLink>,
@@ -182,6 +191,7 @@ impl JobSvm {
 }
 /// Links of a collection.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Links {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<Href>,
@@ -195,6 +205,7 @@ impl Links {
 }
 /// `ModifyClusterJobAction`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum ModifyClusterJobAction {
     Pause,
     Resume,
@@ -207,6 +218,7 @@ pub enum ModifyClusterJobAction {
 );
 /// Link to the resource itself.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SelfLink {
     #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<Href>,

@@ -2,6 +2,7 @@
 
 /// Body of a 400 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// The error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23,6 +24,7 @@ impl ErrorResponse {
 }
 /// A job and its current state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Job {
     /// The bucket the job works on.
     #[serde(
@@ -74,6 +76,7 @@ impl Job {
 }
 /// The job's state.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum JobJobState {
     Examining,
     Processing,
@@ -90,6 +93,7 @@ pub enum JobJobState {
 );
 /// The kind of job.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum JobJobType {
     BatchReplicate,
     LifecycleUpdate,
@@ -105,6 +109,7 @@ pub enum JobJobType {
 );
 /// Which jobs to list and which page of them.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobListRequest {
     /// Only list the jobs of this bucket; without it, jobs of every bucket are listed.
     #[serde(
@@ -134,6 +139,7 @@ impl JobListRequest {
 }
 /// A page of jobs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct JobListResponse {
     /// The jobs of this page.
     pub jobs: ::std::vec::Vec<Job>,
@@ -152,6 +158,7 @@ impl JobListResponse {
 }
 /// Counts of the items a job has handled.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobStats {
     /// Items that failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -169,6 +176,7 @@ impl JobStats {
 }
 /// An integer identifier.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataId {
     /// The identifier.
     pub id: i32,
@@ -181,6 +189,7 @@ impl MetadataId {
 /// A moment, as RFC 3339 text (as the page documents) or as seconds since the Unix epoch with a fraction (as real systems send, for example 1752770711.809).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Timestamp {
     DateTime(::chrono::DateTime<::chrono::offset::FixedOffset>),
     Double(f64),
@@ -236,6 +245,7 @@ impl ::std::convert::From<f64> for Timestamp {
 }
 /// Why the identity provider refused a grant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TokenError {
     /// An OAuth error code, for example `invalid_grant`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -253,6 +263,7 @@ impl TokenError {
 }
 /// A grant for an access token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// The client registered with the identity provider.
     pub client_id: ::std::string::String,
@@ -278,6 +289,7 @@ impl TokenRequest {
 }
 /// An access token and its lifetime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The token later calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -2,6 +2,7 @@
 
 /// A backup copy job for file shares.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupServerFileShareCopyJob {
     #[serde(
         rename = "_embedded",
@@ -69,6 +70,7 @@ impl BackupServerFileShareCopyJob {
 }
 /// A page of file share copy jobs with paging information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupServerFileShareCopyJobCollection {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
@@ -83,6 +85,7 @@ impl BackupServerFileShareCopyJobCollection {
 }
 /// Related resources, when the request asked for them with `expand`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupServerFileShareCopyJobEmbedded {
     #[serde(
         rename = "backupServerJob",
@@ -97,6 +100,7 @@ impl BackupServerFileShareCopyJobEmbedded {
 }
 /// The backup server job behind a copy job, with its last run.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BackupServerJob {
     /// Why the last run failed, if it did.
     #[serde(
@@ -157,6 +161,7 @@ impl BackupServerJob {
 }
 /// The state of the job's current or last run.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum BackupServerJobStatus {
     UnknownValue,
     None,
@@ -182,6 +187,7 @@ pub enum BackupServerJobStatus {
 );
 /// Body of an error response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
@@ -194,6 +200,7 @@ impl ErrorResponse {
 }
 /// Where this page sits in the whole collection.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PagingInformation {
     /// Resources in this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -215,6 +222,7 @@ impl PagingInformation {
 }
 /// One error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResponseError {
     /// The error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -236,6 +244,7 @@ impl ResponseError {
 }
 /// The kind of error.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum ResponseErrorType {
     Transport,
     Logical,
@@ -251,6 +260,7 @@ pub enum ResponseErrorType {
 );
 /// Metadata of a collection response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResponseMetadata {
     #[serde(
         rename = "pagingInfo",
@@ -265,6 +275,7 @@ impl ResponseMetadata {
 }
 /// A logon grant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// Which logon method the other fields belong to.
     pub grant_type: TokenRequestGrantType,
@@ -292,6 +303,7 @@ impl TokenRequest {
 }
 /// Which logon method the other fields belong to.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum TokenRequestGrantType {
     Password,
     RefreshToken,
@@ -309,6 +321,7 @@ pub enum TokenRequestGrantType {
 );
 /// An access token and what comes with it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The token later calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
