@@ -222,10 +222,10 @@ pub fn review(
         *cargo = set_version(cargo, new_version);
     }
     let block = versioning::block(release.version, new_version, &changes);
-    let changelog = versioning::changelog(krate, on_disk.changelog.as_deref(), &block)
+    let changelog = versioning::changelog(krate, spec, on_disk.changelog.as_deref(), &block)
         .map_err(|e| format!("{directory}/{e}"))?;
     files.insert(CHANGELOG_FILE.to_string(), changelog);
-    files.insert(RELEASE_FILE.to_string(), release.to_file());
+    files.insert(RELEASE_FILE.to_string(), release.to_file(spec));
     Ok(Review {
         krate: krate.to_string(),
         spec: spec.to_string(),

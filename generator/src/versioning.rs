@@ -127,10 +127,10 @@ pub struct Release {
 
 impl Release {
     /// The record as the file holds it.
-    pub fn to_file(&self) -> String {
+    pub fn to_file(&self, spec: &str) -> String {
         let body = serde_yaml::to_string(self).unwrap_or_default();
         format!(
-            "# {GENERATED_MARKER}: the last release of this crate, which regeneration compares against.\n# `cargo xtask release` rewrites it; do not edit.\n{body}"
+            "# {GENERATED_MARKER} from {spec}: the last release of this crate, which regeneration\n# compares against. `cargo xtask release` rewrites it; do not edit.\n{body}"
         )
     }
 
@@ -214,10 +214,15 @@ pub fn markdown_line(change: &Change) -> String {
 
 /// The changelog with its generated block replaced (or the whole file, for a new crate). Text
 /// outside the block is kept byte for byte.
-pub fn changelog(crate_name: &str, existing: Option<&str>, block: &str) -> Result<String, String> {
+pub fn changelog(
+    crate_name: &str,
+    spec: &str,
+    existing: Option<&str>,
+    block: &str,
+) -> Result<String, String> {
     let Some(existing) = existing else {
         return Ok(format!(
-            "<!-- {GENERATED_MARKER} in part: only the block between the regen markers; the rest is yours. -->\n# Changelog of `{crate_name}`\n\nEvery change to this crate's API, in the form of [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).\nVersions follow Cargo's semver rules: below 1.0, a breaking change bumps the minor digit and any other change the patch digit.\n`cargo xtask release {crate_name}` turns the unreleased section into a release.\n\n## [Unreleased]\n\n{block}"
+            "<!-- {GENERATED_MARKER} from {spec}, in part: only the block between the regen markers; the rest is yours. -->\n# Changelog of `{crate_name}`\n\nEvery change to this crate's API, in the form of [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).\nVersions follow Cargo's semver rules: below 1.0, a breaking change bumps the minor digit and any other change the patch digit.\n`cargo xtask release {crate_name}` turns the unreleased section into a release.\n\n## [Unreleased]\n\n{block}"
         ));
     };
     if let Some(start) = existing.find(BLOCK_BEGIN) {
@@ -351,13 +356,20 @@ mod tests {
 
     #[test]
     fn the_changelog_keeps_what_a_maintainer_wrote() {
-        let first = changelog("x-client", None, &block(v("0.1.0"), v("0.1.0"), &[])).unwrap();
+        let first = changelog(
+            "x-client",
+            "specs/x.yaml",
+            None,
+            &block(v("0.1.0"), v("0.1.0"), &[]),
+        )
+        .unwrap();
         assert!(first.starts_with("<!-- @generated"));
         let edited = first.replace("## [Unreleased]\n", "## [Unreleased]\n\nA note of mine.\n")
             + "\n## [0.1.0] - 2026-01-01\n\nThe first release.\n";
         let changes = one(Verdict::Additive);
         let again = changelog(
             "x-client",
+            "specs/x.yaml",
             Some(&edited),
             &block(v("0.1.0"), v("0.1.1"), &changes),
         )
@@ -369,7 +381,7 @@ mod tests {
         // Rewriting with the same block changes nothing.
         let block_text = block(v("0.1.0"), v("0.1.1"), &changes);
         assert_eq!(
-            changelog("x-client", Some(&again), &block_text).unwrap(),
+            changelog("x-client", "specs/x.yaml", Some(&again), &block_text).unwrap(),
             again
         );
         // A release moves the section under its version and opens an empty one.
@@ -387,7 +399,7 @@ mod tests {
     #[test]
     fn an_unclosed_block_is_an_error() {
         let text = format!("# Changelog\n\n## [Unreleased]\n\n{BLOCK_BEGIN} -->\nlost\n");
-        let error = changelog("x", Some(&text), "b").unwrap_err();
+        let error = changelog("x", "specs/x.yaml", Some(&text), "b").unwrap_err();
         assert!(error.contains("never closed"), "{error}");
     }
 }

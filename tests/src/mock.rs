@@ -43,7 +43,8 @@ impl Recorded {
     }
 
     /// A stable text form for snapshots: request line, sorted headers with credentials
-    /// redacted (and the transport's own `host` and `content-length` left out), then the body.
+    /// redacted (and the transport's own `host` and `content-length` left out, and the crate's
+    /// version in the User-Agent, which every regeneration may move), then the body.
     pub fn render(&self) -> String {
         let mut headers: Vec<String> = self
             .headers
@@ -52,6 +53,10 @@ impl Recorded {
             .map(|(name, value)| {
                 if SECRET_HEADERS.contains(&name.as_str()) {
                     format!("{name}: <redacted>")
+                } else if name == "user-agent"
+                    && let Some((product, _)) = value.split_once('/')
+                {
+                    format!("{name}: {product}/<version>")
                 } else {
                     format!("{name}: {value}")
                 }

@@ -289,15 +289,47 @@ fn regeneration_repairs_generated_and_spares_hand_written_files() {
     );
 }
 
-/// From an empty output directory, regeneration restores every committed file byte for byte.
+/// From an output directory holding only each crate's records (its release and changelog, which
+/// carry history no spec holds), regeneration restores every committed file byte for byte.
+/// Without the records too it still regenerates every crate, and records the spec as it is as
+/// released.
 #[test]
 fn regeneration_from_nothing_restores_generated() {
     let scratch = scratch_workspace();
     let expected = snapshot_tree(scratch.path());
-    std::fs::remove_dir_all(scratch.path().join("generated")).unwrap();
+    let records = [
+        generator::versioning::RELEASE_FILE,
+        generator::versioning::CHANGELOG_FILE,
+    ];
+    let generated = scratch.path().join("generated");
+    for (path, _) in snapshot_tree(&generated) {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if !records.contains(&name) {
+            std::fs::remove_file(generated.join(&path)).unwrap();
+        }
+    }
     std::fs::remove_dir_all(scratch.path().join("tests/fixtures/generated")).unwrap();
     regen::regenerate(scratch.path(), &Request::default()).unwrap();
     assert_eq!(snapshot_tree(scratch.path()), expected);
+
+    std::fs::remove_dir_all(scratch.path().join("generated")).unwrap();
+    let report = regen::regenerate(scratch.path(), &Request::default()).unwrap();
+    let regenerated = snapshot_tree(scratch.path());
+    for (path, bytes) in &expected {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        // Each crate starts again at the first version.
+        if !records.contains(&name) && name != "Cargo.toml" {
+            assert_eq!(regenerated.get(path), Some(bytes), "{}", path.display());
+        }
+    }
+    for review in &report.reviews {
+        assert_eq!(review.new_version, generator::versioning::Version::FIRST);
+        assert!(
+            review.compared_with.contains("a new crate"),
+            "{}",
+            review.compared_with
+        );
+    }
 }
 
 fn relative(path: &Path) -> String {

@@ -31,7 +31,7 @@ fn review_of(case: &Case) -> (Review, BTreeMap<String, String>) {
         surface: old.surface,
     };
     let on_disk = OnDisk {
-        release: Some(release.to_file()),
+        release: Some(release.to_file(&path)),
         cargo_toml: old.krate.files.get("Cargo.toml").cloned(),
         changelog: None,
     };
@@ -165,7 +165,11 @@ fn versions_bump_once_per_release_and_changelogs_keep_notes() {
         source: "the test's release".into(),
         surface: report.reviews[0].surface.clone(),
     };
-    std::fs::write(krate.join(RELEASE_FILE), release.to_file()).unwrap();
+    std::fs::write(
+        krate.join(RELEASE_FILE),
+        release.to_file("specs/ontap.yaml"),
+    )
+    .unwrap();
     let changelog = std::fs::read_to_string(krate.join(CHANGELOG_FILE)).unwrap();
     let released =
         generator::versioning::released_changelog(&changelog, start, "2026-12-03").unwrap();

@@ -61,7 +61,10 @@ pub fn run(names: &[String], date: Option<String>) -> Result<ExitCode> {
             surface: review.surface.clone(),
         };
         write_atomically(&changelog_path, &changelog)?;
-        write_atomically(&root.join(&directory).join(RELEASE_FILE), &record.to_file())?;
+        write_atomically(
+            &root.join(&directory).join(RELEASE_FILE),
+            &record.to_file(&review.spec),
+        )?;
         println!(
             "released {} {} ({} change{} since {}); commit {}/{CHANGELOG_FILE} and {}/{RELEASE_FILE}, and tag {}-v{} if you publish it",
             review.krate,
