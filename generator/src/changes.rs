@@ -99,6 +99,13 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             ));
         }
     }
+    if old.about != new.about {
+        changes.push(change(
+            Verdict::Documentation,
+            Level::Rust,
+            "the API's title, version or description changed (the crate docs show them)".into(),
+        ));
+    }
     let renamed_types = renamed_types(old, new);
     compare_operations(old, new, &renamed_types, &mut changes);
     compare_types(old, new, &renamed_types, &mut changes);

@@ -30,6 +30,9 @@ pub const STYLE_CHANGES: &[(u32, &str)] = &[(
 pub struct Surface {
     /// The generator style the crate was generated in.
     pub style: u32,
+    /// The API's title, version and description, as the crate docs show them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub about: String,
     /// Every operation, by its method name on the client.
     pub operations: BTreeMap<String, OperationSurface>,
     /// Every public type of the `types` module, by its Rust name.
@@ -143,6 +146,14 @@ pub fn build(api: &Api, types: &File, builder: &File, lowered: &serde_json::Valu
         .unwrap_or_default();
     let mut surface = Surface {
         style: STYLE,
+        about: format!(
+            "{} (API version {}){}",
+            api.title,
+            api.version,
+            api.description
+                .as_deref()
+                .map_or(String::new(), |d| format!(": {}", d.trim()))
+        ),
         ..Surface::default()
     };
     let builder_fields = builder_field_types(builder);

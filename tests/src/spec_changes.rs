@@ -258,12 +258,14 @@ pub fn cases() -> Vec<Case> {
             change: |spec| {
                 at(spec, JOB)["description"]["description"] = json!("What the job is for.");
                 at(spec, "/paths/~1cluster~1jobs/get")["summary"] = json!("List the jobs");
+                at(spec, "/info")["description"] = json!("The jobs of an ONTAP cluster.");
             },
             verdict: Some(Verdict::Documentation),
             version: "0.1.1",
             lines: &[
                 "documentation (Rust): schema `job` (`types::Job`): field `description` (`.description`): description changed",
                 "documentation (Rust): operation `GET /cluster/jobs` (`Client::get_cluster_jobs`): summary changed",
+                "documentation (Rust): the API's title, version or description changed",
             ],
             wire_only: None,
         },

@@ -89,7 +89,25 @@ pub fn run(mut request: Request, markdown: bool) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         print!("{}", report.diff());
-        print_reviews(&report.reviews);
+        // The changes of the crates whose files are stale, beside their diff.
+        let stale: Vec<generator::review::Review> = report
+            .reviews
+            .iter()
+            .filter(|review| {
+                report.plans.iter().any(|plan| {
+                    plan.writes
+                        .iter()
+                        .map(|(path, _, _)| path)
+                        .chain(plan.deletes.iter().map(|(path, _)| path))
+                        .any(|path| {
+                            path.components()
+                                .any(|c| c.as_os_str() == review.krate.as_str())
+                        })
+                })
+            })
+            .cloned()
+            .collect();
+        print_reviews(&stale);
         eprintln!(
             "error: generated code is stale (its code, version or changelog); run `{rerun}` and commit the result"
         );
