@@ -109,6 +109,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     let renamed_types = renamed_types(old, new);
     compare_operations(old, new, &renamed_types, &mut changes);
     compare_types(old, new, &renamed_types, &mut changes);
+    compare_credentials(old, new, &mut changes);
     changes.sort_by(|a, b| b.verdict.cmp(&a.verdict).then_with(|| a.text.cmp(&b.text)));
     changes.dedup();
     changes
@@ -257,6 +258,44 @@ fn compare_operations(
                 format!("{label}: summary changed"),
             ));
         }
+        if !before.returns.is_empty()
+            && renamed_text(&before.returns, renamed_types) != operation.returns
+        {
+            changes.push(change(
+                Verdict::Breaking,
+                Level::Both,
+                format!(
+                    "{label}: `send()` now returns `{}` instead of `{}`",
+                    operation.returns, before.returns
+                ),
+            ));
+        }
+        match (before.stream, operation.stream) {
+            (true, false) => changes.push(change(
+                Verdict::Breaking,
+                Level::Rust,
+                format!("{label}: `Client::{name}_stream` removed (the spec no longer pages it)"),
+            )),
+            (false, true) => changes.push(change(
+                Verdict::Additive,
+                Level::Rust,
+                format!("{label}: `Client::{name}_stream` added"),
+            )),
+            _ => {}
+        }
+        match (before.anonymous, operation.anonymous) {
+            (true, false) => changes.push(change(
+                Verdict::Breaking,
+                Level::Wire,
+                format!("{label} now needs credentials; clients made without any are refused"),
+            )),
+            (false, true) => changes.push(change(
+                Verdict::Additive,
+                Level::Wire,
+                format!("{label} no longer needs credentials"),
+            )),
+            _ => {}
+        }
         compare_parameters(&label, before, operation, renamed_types, changes);
         compare_body(&label, before, operation, renamed_types, changes);
         compare_responses(&label, name, before, operation, renamed_types, changes);
@@ -389,12 +428,18 @@ fn compare_body(
                     ),
                 ));
             }
-            if !old.required && new.required {
-                changes.push(change(
+            match (old.required, new.required) {
+                (false, true) => changes.push(change(
                     Verdict::Breaking,
                     Level::Wire,
                     format!("request body of {label} is now required"),
-                ));
+                )),
+                (true, false) => changes.push(change(
+                    Verdict::Additive,
+                    Level::Wire,
+                    format!("request body of {label} is now optional"),
+                )),
+                _ => {}
             }
         }
         (None, None) => {}
@@ -436,11 +481,20 @@ fn compare_responses(
             Level::Both,
             format!("{label}: documented status `{status}` added (body `{new}`)"),
         );
+        let covered_by = before
+            .responses
+            .keys()
+            .find(|key| {
+                key.as_str() == "default" || (key.ends_with("XX") && status.starts_with(&key[..1]))
+            })
+            .map_or("an undocumented status".to_string(), |key| {
+                format!("the `{key}` variant")
+            });
         added.behaviour = Some(if success {
             format!("a `{status}` answer now decodes as a documented success of `{name}`")
         } else {
             format!(
-                "a `{status}` answer now arrives as a variant of the operation's error type instead of an undocumented status"
+                "a `{status}` answer now arrives as its own variant of the operation's error type instead of as {covered_by}"
             )
         });
         changes.push(added);
@@ -508,6 +562,27 @@ fn compare_types(
                 Verdict::Documentation,
                 Level::Rust,
                 format!("{label}: description changed"),
+            ));
+        }
+        for lost in before.derives.difference(&after.derives) {
+            changes.push(change(
+                Verdict::Breaking,
+                Level::Rust,
+                format!(
+                    "{label} no longer implements `{lost}`{}",
+                    if lost == "Default" {
+                        " (a required field has no default): `Type::default()` stops compiling; build it with `Type::builder()`"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        for gained in after.derives.difference(&before.derives) {
+            changes.push(change(
+                Verdict::Additive,
+                Level::Rust,
+                format!("{label} now implements `{gained}`"),
             ));
         }
         let read = after.read || before.read;
@@ -602,11 +677,17 @@ fn compare_fields(
                 (true, false) => Level::Wire,
                 _ => Level::Rust,
             };
-            changes.push(change(
+            let mut changed = change(
                 verdict,
                 level,
                 format!("{field} is now {now} (type `{}` was `{}`)", new.ty, old.ty),
-            ));
+            );
+            if read && new.required && !old.required {
+                changed.behaviour = Some(
+                    "answers without it (from servers older than the spec) no longer decode".into(),
+                );
+            }
+            changes.push(changed);
         }
         if old.doc != new.doc {
             changes.push(change(
@@ -635,11 +716,14 @@ fn compare_fields(
                 ),
             ));
         } else {
-            changes.push(change(
-                Verdict::Additive,
-                Level::Both,
-                format!("{field} added"),
-            ));
+            let mut added = change(Verdict::Additive, Level::Both, format!("{field} added"));
+            if new.required {
+                added.behaviour = Some(
+                    "answers without it no longer decode, and values built without it fail to build"
+                        .into(),
+                );
+            }
+            changes.push(added);
         }
     }
 }
@@ -691,5 +775,35 @@ fn compare_values(
             ));
         }
         changes.push(added);
+    }
+}
+
+fn compare_credentials(old: &Surface, new: &Surface, changes: &mut Vec<Change>) {
+    for (variant, fields) in &old.credentials {
+        match new.credentials.get(variant) {
+            None => changes.push(change(
+                Verdict::Breaking,
+                Level::Both,
+                format!("credentials `Credentials::{variant}` removed"),
+            )),
+            // Other fields mean another way of authenticating: the requests change too.
+            Some(now) if now != fields => changes.push(change(
+                Verdict::Breaking,
+                Level::Both,
+                format!(
+                    "credentials `Credentials::{variant}` now take {{ {now} }} instead of {{ {fields} }}"
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for variant in new.credentials.keys() {
+        if !old.credentials.contains_key(variant) {
+            changes.push(change(
+                Verdict::Additive,
+                Level::Both,
+                format!("credentials `Credentials::{variant}` added"),
+            ));
+        }
     }
 }

@@ -191,7 +191,16 @@ fn modules(
         let (mut files, api) = own.join().map_err(|_| {
             engine::Failure::Crash("the emitting thread ended abnormally".into())
         })???;
-        let surface = surface::build(&api, &modules.types, &modules.builder, lowered);
+        let auth = files
+            .get("src/auth.rs")
+            .and_then(|text| syn::parse_file(text).ok());
+        let surface = surface::build(
+            &api,
+            &modules.types,
+            &modules.builder,
+            auth.as_ref(),
+            lowered,
+        );
         for (path, file) in [
             ("src/client.rs", &modules.client),
             ("src/builder.rs", &modules.builder),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Fields, File, Ident, Item, ItemEnum, LitStr};
+use syn::{Fields, File, Ident, Item, ItemEnum};
 
 /// Rewrites every string enum in `types`.
 pub fn open_string_enums(types: &mut File) {
@@ -124,24 +124,12 @@ fn string_variants(enumeration: &ItemEnum) -> Option<Vec<(Ident, String)>> {
                 } else {
                     variant.ident.clone()
                 },
-                serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string()),
+                crate::surface::serde_rename(&variant.attrs)
+                    .unwrap_or_else(|| variant.ident.to_string()),
             )),
             _ => None,
         })
         .collect()
-}
-
-fn serde_rename(attributes: &[Attribute]) -> Option<String> {
-    let mut rename = None;
-    for attribute in attributes.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attribute.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                rename = Some(meta.value()?.parse::<LitStr>()?.value());
-            }
-            Ok(())
-        });
-    }
-    rename
 }
 
 /// Drops `Copy` (a `String` is not `Copy`) and appends the catch-all variant.

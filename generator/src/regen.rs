@@ -219,7 +219,7 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
         }
         for (spec, krate, surface) in crates.iter_mut() {
             let directory = format!("{}/{}", source.output, krate.name);
-            let on_disk = OnDisk::read(&root.join(&directory))?;
+            let on_disk = OnDisk::read(root, &root.join(&directory))?;
             let committed = || committed_surface(root, spec, request);
             let one = review::review(
                 &krate.name,

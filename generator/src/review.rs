@@ -108,24 +108,20 @@ pub enum Committed {
 
 /// The spec's text at git `HEAD`, or why it cannot be had.
 pub fn committed_spec(root: &Path, spec: &str) -> Committed {
+    // `HEAD:./path` is relative to the directory `-C` names, wherever the repository's top is.
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["show", &format!("HEAD:{spec}")])
+        .args(["show", &format!("HEAD:./{spec}")])
         .output();
     match output {
         Ok(output) if output.status.success() => match String::from_utf8(output.stdout) {
             Ok(text) => Committed::Spec(text),
             Err(_) => Committed::Unknown("the committed spec is not UTF-8".into()),
         },
-        Ok(output) => Committed::Unknown(
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .next()
-                .unwrap_or("git failed")
-                .to_string(),
-        ),
-        Err(error) => Committed::Unknown(format!("git could not run: {error}")),
+        // git's own words depend on its version and locale; the record must not.
+        Ok(_) => Committed::Unknown("git has no committed copy of the spec".into()),
+        Err(_) => Committed::Unknown("git could not run".into()),
     }
 }
 
@@ -137,11 +133,13 @@ pub struct OnDisk {
     pub cargo_toml: Option<String>,
     /// `CHANGELOG.md`, if present.
     pub changelog: Option<String>,
+    /// The root manifest's `[workspace.package]` version, for a crate that takes it.
+    pub workspace_version: Option<Version>,
 }
 
 impl OnDisk {
-    /// Reads them from `directory`.
-    pub fn read(directory: &Path) -> std::io::Result<OnDisk> {
+    /// Reads them from `directory`, and the workspace version from `root`'s manifest.
+    pub fn read(root: &Path, directory: &Path) -> std::io::Result<OnDisk> {
         let read = |file: &str| match std::fs::read_to_string(directory.join(file)) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -154,6 +152,9 @@ impl OnDisk {
             release: read(RELEASE_FILE)?,
             cargo_toml: read("Cargo.toml")?,
             changelog: read(CHANGELOG_FILE)?,
+            workspace_version: std::fs::read_to_string(root.join("Cargo.toml"))
+                .ok()
+                .and_then(|manifest| workspace_version(&manifest)),
         })
     }
 }
@@ -194,7 +195,9 @@ pub fn review(
             {
                 baseline.style = 1;
             }
-            let version = old_version.unwrap_or(Version::FIRST);
+            let version = old_version
+                .or(on_disk.workspace_version)
+                .unwrap_or(Version::FIRST);
             let release = Release {
                 version,
                 source: format!(
@@ -236,6 +239,13 @@ pub fn review(
         changes,
         surface,
     })
+}
+
+/// The `version` of a root manifest's `[workspace.package]` table.
+pub fn workspace_version(manifest: &str) -> Option<Version> {
+    let table = &manifest[manifest.find("[workspace.package]")?..];
+    let table = &table[..table[1..].find("\n[").map_or(table.len(), |end| end + 1)];
+    versioning::cargo_version(table)?.ok()
 }
 
 /// A generated `Cargo.toml` with its package version set.

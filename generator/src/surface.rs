@@ -37,6 +37,9 @@ pub struct Surface {
     pub operations: BTreeMap<String, OperationSurface>,
     /// Every public type of the `types` module, by its Rust name.
     pub types: BTreeMap<String, TypeSurface>,
+    /// The variants of `Credentials`, with their fields.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credentials: BTreeMap<String, String>,
 }
 
 /// One operation.
@@ -61,6 +64,19 @@ pub struct OperationSurface {
     /// Each documented status with the Rust type of its body (`-` for none).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub responses: BTreeMap<String, String>,
+    /// What `send()` returns on success (`Job`, `GetJobResponse` for several successes, `()`).
+    #[serde(default)]
+    pub returns: String,
+    /// Whether the client has a `<name>_stream` method for it (`x-pagination`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stream: bool,
+    /// Whether it is sent without credentials (`security: []`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub anonymous: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// One parameter.
@@ -96,6 +112,9 @@ pub struct TypeSurface {
     /// Its documentation.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
+    /// The traits it derives (`Default` tells whether `Type::default()` compiles).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub derives: BTreeSet<String>,
     /// Its shape.
     pub shape: Shape,
 }
@@ -124,7 +143,8 @@ pub struct FieldSurface {
     pub rust: String,
     /// Its Rust type, paths shortened (`Option<DateTime<FixedOffset>>`).
     pub ty: String,
-    /// Whether it must be present on the wire (not `Option`, no serde default).
+    /// Whether it must be present on the wire: no serde default and not skipped when absent
+    /// (a required field that may be `null` is an `Option` and still required).
     pub required: bool,
     /// Its documentation.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -133,7 +153,13 @@ pub struct FieldSurface {
 
 /// Builds the surface of a crate from its model, its post-processed `types` and `builder`
 /// modules, and the lowered document (for the component names).
-pub fn build(api: &Api, types: &File, builder: &File, lowered: &serde_json::Value) -> Surface {
+pub fn build(
+    api: &Api,
+    types: &File,
+    builder: &File,
+    auth: Option<&File>,
+    lowered: &serde_json::Value,
+) -> Surface {
     let spec_names: BTreeMap<String, String> = lowered
         .pointer("/components/schemas")
         .and_then(|s| s.as_object())
@@ -194,15 +220,15 @@ pub fn build(api: &Api, types: &File, builder: &File, lowered: &serde_json::Valu
         });
         let mut responses = BTreeMap::new();
         for response in &operation.responses {
-            let ty = match &response.payload {
-                Payload::Empty => "-".to_string(),
-                Payload::Json(ty) => short_type_text(ty),
-                Payload::Text => "String".to_string(),
-                Payload::Binary => "ByteStream".to_string(),
-            };
+            let ty = payload_text(&response.payload);
             names_in(&ty, &mut read_roots);
             responses.insert(status_key(response.status), ty);
         }
+        let returns = match operation.success() {
+            crate::model::Success::Single(payload) => payload_text(&payload),
+            crate::model::Success::Several(_) => operation.response_type(),
+            crate::model::Success::Upgrade => "Upgraded".to_string(),
+        };
         surface.operations.insert(
             operation.name.clone(),
             OperationSurface {
@@ -213,6 +239,9 @@ pub fn build(api: &Api, types: &File, builder: &File, lowered: &serde_json::Valu
                 parameters,
                 body,
                 responses,
+                returns,
+                stream: operation.pagination.is_some(),
+                anonymous: operation.anonymous,
             },
         );
     }
@@ -299,10 +328,12 @@ pub fn build(api: &Api, types: &File, builder: &File, lowered: &serde_json::Valu
                 read: false,
                 written: false,
                 doc: doc_of(attributes),
+                derives: derives(attributes),
                 shape,
             },
         );
     }
+    surface.credentials = auth.map(credential_variants).unwrap_or_default();
     for (roots, read) in [(read_roots, true), (written_roots, false)] {
         let mut pending: Vec<String> = roots.into_iter().collect();
         let mut seen = BTreeSet::new();
@@ -323,6 +354,53 @@ pub fn build(api: &Api, types: &File, builder: &File, lowered: &serde_json::Valu
         }
     }
     surface
+}
+
+/// A body's Rust type as the report shows it (`-` for none).
+fn payload_text(payload: &Payload) -> String {
+    match payload {
+        Payload::Empty => "-".to_string(),
+        Payload::Json(ty) => short_type_text(ty),
+        Payload::Text => "String".to_string(),
+        Payload::Binary => "ByteStream".to_string(),
+    }
+}
+
+/// The variants of the `Credentials` enum in `auth.rs`, with their fields.
+fn credential_variants(auth: &File) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for item in &auth.items {
+        if let Item::Enum(enumeration) = item
+            && enumeration.ident == "Credentials"
+        {
+            for variant in &enumeration.variants {
+                let fields: Vec<String> = variant
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        let name = field.ident.as_ref().map(ToString::to_string);
+                        format!("{}: {}", name.unwrap_or_default(), short(&field.ty))
+                    })
+                    .collect();
+                found.insert(variant.ident.to_string(), fields.join(", "));
+            }
+        }
+    }
+    found
+}
+
+/// The traits named in `#[derive(...)]` attributes.
+fn derives(attributes: &[Attribute]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for attribute in attributes.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attribute.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last() {
+                found.insert(last.ident.to_string());
+            }
+            Ok(())
+        });
+    }
+    found
 }
 
 /// How a report names a documented status.
@@ -501,8 +579,8 @@ fn doc_of(attributes: &[Attribute]) -> String {
         .to_string()
 }
 
-/// The `rename = "..."` of a serde attribute, if any.
-fn serde_rename(attributes: &[Attribute]) -> Option<String> {
+/// The `rename = "..."` of a serde attribute, if any (other keys and their values skipped).
+pub(crate) fn serde_rename(attributes: &[Attribute]) -> Option<String> {
     let mut found = None;
     for attribute in attributes.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attribute.parse_nested_meta(|meta| {
@@ -518,12 +596,13 @@ fn serde_rename(attributes: &[Attribute]) -> Option<String> {
     found
 }
 
-/// Whether a serde attribute gives the field a default (it may be absent on the wire).
+/// Whether serde lets the field be absent: it has a default, or it is left out when empty
+/// (serde reads an absent `Option` as `None` either way; typify marks optional fields so).
 fn serde_default(attributes: &[Attribute]) -> bool {
     let mut found = false;
     for attribute in attributes.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attribute.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
+            if meta.path.is_ident("default") || meta.path.is_ident("skip_serializing_if") {
                 found = true;
             }
             if meta.input.peek(syn::Token![=]) {

@@ -225,7 +225,20 @@ pub fn changelog(
             "<!-- {GENERATED_MARKER} from {spec}, in part: only the block between the regen markers; the rest is yours. -->\n# Changelog of `{crate_name}`\n\nEvery change to this crate's API, in the form of [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).\nVersions follow Cargo's semver rules: below 1.0, a breaking change bumps the minor digit and any other change the patch digit.\n`cargo xtask release {crate_name}` turns the unreleased section into a release.\n\n## [Unreleased]\n\n{block}"
         ));
     };
-    if let Some(start) = existing.find(BLOCK_BEGIN) {
+    // The block belongs under the unreleased heading; a marker quoted elsewhere is text.
+    let unreleased = existing.find("## [Unreleased]");
+    let scope = unreleased.unwrap_or(0);
+    let block_start = existing[scope..]
+        .find(&format!("\n{BLOCK_BEGIN}"))
+        .map(|i| scope + i + 1)
+        .filter(|&start| {
+            // Only within the unreleased section: before the next release heading.
+            let section_end = existing[scope + 1..]
+                .find("\n## ")
+                .map_or(existing.len(), |i| scope + 1 + i);
+            unreleased.is_some() && start < section_end
+        });
+    if let Some(start) = block_start {
         let Some(end) = existing[start..].find(BLOCK_END) else {
             return Err(format!(
                 "{CHANGELOG_FILE}: the block opened by `{BLOCK_BEGIN}` is never closed by `{BLOCK_END}`"
@@ -240,7 +253,7 @@ pub fn changelog(
         ));
     }
     // No block yet: it goes right under the unreleased heading, which is added if missing.
-    match existing.find("## [Unreleased]") {
+    match unreleased {
         Some(heading) => {
             let line_end = existing[heading..]
                 .find('\n')
@@ -252,10 +265,19 @@ pub fn changelog(
             ))
         }
         None => {
-            let first_release = existing.find("\n## ").map_or(existing.len(), |i| i + 1);
+            let first_release = if existing.starts_with("## ") {
+                0
+            } else {
+                existing.find("\n## ").map_or(existing.len(), |i| i + 1)
+            };
+            let before = &existing[..first_release];
+            let separator = if before.is_empty() || before.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
             Ok(format!(
-                "{}## [Unreleased]\n\n{block}\n{}",
-                &existing[..first_release],
+                "{before}{separator}## [Unreleased]\n\n{block}\n{}",
                 &existing[first_release..]
             ))
         }
@@ -394,6 +416,43 @@ mod tests {
         assert!(released[section..older].contains("- **additive** (wire and Rust): something"));
         assert!(released[unreleased..section].contains("No changes to the API since 0.1.1."));
         assert_eq!(released.matches(BLOCK_BEGIN).count(), 1);
+    }
+
+    #[test]
+    fn odd_changelogs_keep_their_text() {
+        let block_text = block(v("0.1.0"), v("0.1.0"), &[]);
+        // No unreleased section, no trailing newline.
+        let merged = changelog("x", "specs/x.yaml", Some("# Changelog"), &block_text).unwrap();
+        assert!(
+            merged.starts_with("# Changelog\n## [Unreleased]\n"),
+            "{merged}"
+        );
+        // A release heading first.
+        let merged = changelog(
+            "x",
+            "specs/x.yaml",
+            Some("## [0.1.0] - 2026-01-01\nOld.\n"),
+            &block_text,
+        )
+        .unwrap();
+        assert!(merged.starts_with("## [Unreleased]\n"), "{merged}");
+        assert!(
+            merged.ends_with("## [0.1.0] - 2026-01-01\nOld.\n"),
+            "{merged}"
+        );
+        // A marker quoted in an older release's notes is left alone.
+        let quoted = format!(
+            "# C\n\n## [Unreleased]\n\nMine.\n\n## [0.1.0] - 2026-01-01\n\n{BLOCK_BEGIN} is how the block opens.\n{BLOCK_END}\n"
+        );
+        let merged = changelog("x", "specs/x.yaml", Some(&quoted), &block_text).unwrap();
+        assert!(
+            merged.contains(&format!(
+                "{BLOCK_BEGIN} is how the block opens.\n{BLOCK_END}\n"
+            )),
+            "{merged}"
+        );
+        assert!(merged.contains("Mine.\n"), "{merged}");
+        assert_eq!(merged.matches(BLOCK_BEGIN).count(), 2, "{merged}");
     }
 
     #[test]

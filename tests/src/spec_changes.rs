@@ -19,9 +19,9 @@ pub struct Case {
     pub version: &'static str,
     /// Text each of which some report line must contain.
     pub lines: &'static [&'static str],
-    /// When `cargo-semver-checks` cannot see the break (it reads the Rust surface only), the
-    /// reason on the wire.
-    pub wire_only: Option<&'static str>,
+    /// When `cargo-semver-checks` may not see the break, why: it reads the Rust surface only
+    /// (a new requirement or a wire-level change), and does not compare every type.
+    pub semver_blind: Option<&'static str>,
 }
 
 fn at<'v>(spec: &'v mut Value, pointer: &str) -> &'v mut Value {
@@ -53,7 +53,7 @@ pub fn cases() -> Vec<Case> {
             verdict: None,
             version: "0.1.0",
             lines: &[],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a query parameter is removed",
@@ -64,7 +64,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (wire and Rust): query parameter `code` of operation `GET /cluster/jobs` (`Client::get_cluster_jobs`) removed (builder method `.code()`)",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "an optional query parameter is added",
@@ -80,7 +80,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "additive (wire and Rust): optional query parameter `priority` of operation `GET /cluster/jobs` (`Client::get_cluster_jobs`) added (`.priority()`, `String`)",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a query parameter becomes required",
@@ -91,7 +91,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (wire): query parameter `state` of operation `GET /cluster/jobs` (`Client::get_cluster_jobs`) (`.state()`) is now required; the Rust signature is unchanged, but a call that does not set it fails at `send()`",
             ],
-            wire_only: Some(
+            semver_blind: Some(
                 "a call that does not set the parameter compiles and fails at `send()`",
             ),
         },
@@ -109,7 +109,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "additive (wire and Rust): schema `job` (`types::Job`): optional field `priority` (`.priority`, `Option<String>`) added",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a response field is removed",
@@ -125,7 +125,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (Rust): schema `job` (`types::Job`): field `description` (`.description`) removed",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a response field changes type",
@@ -138,7 +138,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (wire and Rust): schema `job` (`types::Job`): field `description` (`.description`) changed type from `Option<String>` to `Option<i64>`; values the server sends in the new type no longer decode into the old one",
             ],
-            wire_only: Some(
+            semver_blind: Some(
                 "old clients fail to decode the new values (cargo-semver-checks does not compare field types)",
             ),
         },
@@ -157,7 +157,7 @@ pub fn cases() -> Vec<Case> {
                 "additive (wire and Rust): type `types::JobState`: value `cancelled` (`JobState::Cancelled`) added",
                 "behaviour: `cancelled` used to arrive as `JobState::Unknown(\"cancelled\")` and now arrives as `JobState::Cancelled`",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "an operation is added",
@@ -180,7 +180,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "additive (wire and Rust): operation `GET /cluster/jobs/{uuid}/history` (`Client::get_cluster_job_history`) added",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "an operation is removed",
@@ -196,7 +196,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (wire and Rust): operation `PATCH /cluster/jobs/{uuid}` (`Client::modify_cluster_job`) removed",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a schema is renamed",
@@ -212,7 +212,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (Rust): schema `job_node` (`types::JobNode`) renamed to schema `node_reference` (`types::NodeReference`); the wire is unchanged",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a required request-body field is added",
@@ -228,7 +228,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (wire): schema `JobListRequest` (`types::JobListRequest`): required field `region` (`.region`, `String`) added to a request",
             ],
-            wire_only: Some(
+            semver_blind: Some(
                 "a body built without the field compiles and fails to build at run time; the server refuses requests without it",
             ),
         },
@@ -248,9 +248,9 @@ pub fn cases() -> Vec<Case> {
             version: "0.1.1",
             lines: &[
                 "additive (wire and Rust): operation `GET /cluster/jobs/{uuid}` (`Client::get_cluster_job`): documented status `404` added (body `ErrorResponse`)",
-                "behaviour: a `404` answer now arrives as a variant of the operation's error type",
+                "behaviour: a `404` answer now arrives as its own variant of the operation's error type instead of as the `default` variant",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "only documentation changes",
@@ -267,7 +267,7 @@ pub fn cases() -> Vec<Case> {
                 "documentation (Rust): operation `GET /cluster/jobs` (`Client::get_cluster_jobs`): summary changed",
                 "documentation (Rust): the API's title, version or description changed",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a parameter changes type",
@@ -278,7 +278,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "breaking (wire and Rust): query parameter `code` of operation `GET /cluster/jobs` (`Client::get_cluster_jobs`) (`.code()`) changed type from `i64` to `String`",
             ],
-            wire_only: Some(
+            semver_blind: Some(
                 "the builder's generic setter still compiles for callers whose value converts to both types",
             ),
         },
@@ -300,7 +300,7 @@ pub fn cases() -> Vec<Case> {
             lines: &[
                 "additive (wire and Rust): schema `ModifyClusterJobAction` (`types::ModifyClusterJobAction`): value `abort` (`ModifyClusterJobAction::Abort`) added",
             ],
-            wire_only: None,
+            semver_blind: None,
         },
         Case {
             name: "a required path parameter is added",
@@ -320,9 +320,75 @@ pub fn cases() -> Vec<Case> {
                 "breaking (wire): operation `GET /clusters/{cluster}/jobs/{uuid}` (`Client::get_cluster_job`) moved from `GET /cluster/jobs/{uuid}`",
                 "breaking (wire): required path parameter `cluster` of operation `GET /clusters/{cluster}/jobs/{uuid}` (`Client::get_cluster_job`) added (`.cluster()`, `String`); existing calls compile but fail at `send()` until they set it",
             ],
-            wire_only: Some(
+            semver_blind: Some(
                 "calls that do not set the new path parameter compile and fail at `send()`",
             ),
+        },
+        Case {
+            name: "a response field becomes required",
+            spec: "ontap.yaml",
+            change: |spec| at(spec, "/components/schemas/job")["required"] = json!(["uuid"]),
+            verdict: Some(Verdict::Breaking),
+            version: "0.2.0",
+            lines: &[
+                "breaking (Rust): schema `job` (`types::Job`) no longer implements `Default` (a required field has no default): `Type::default()` stops compiling; build it with `Type::builder()`",
+                "breaking (Rust): schema `job` (`types::Job`): field `uuid` (`.uuid`) is now required (type `Uuid` was `Option<Uuid>`); behaviour: answers without it (from servers older than the spec) no longer decode",
+            ],
+            semver_blind: Some(
+                "the field's type changes and `Job::default()` goes away, neither of which cargo-semver-checks 0.51 reports; answers without the field no longer decode",
+            ),
+        },
+        Case {
+            name: "a second success body changes what send returns",
+            spec: "ontap.yaml",
+            change: |spec| {
+                at(spec, "/paths/~1cluster~1jobs~1{uuid}/get/responses")
+                    .as_object_mut()
+                    .unwrap()
+                    .insert("202".into(), json!({
+                        "description": "The job is still being read.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/error_response"}}}
+                    }));
+            },
+            verdict: Some(Verdict::Breaking),
+            version: "0.2.0",
+            lines: &[
+                "breaking (wire and Rust): operation `GET /cluster/jobs/{uuid}` (`Client::get_cluster_job`): `send()` now returns `GetClusterJobResponse` instead of `Job`",
+                "behaviour: a `202` answer now decodes as a documented success of `get_cluster_job`",
+            ],
+            semver_blind: Some(
+                "`send()` returns another type, which cargo-semver-checks does not compare; code that reads a `Job` from it stops compiling",
+            ),
+        },
+        Case {
+            name: "a listing is no longer paged",
+            spec: "ontap.yaml",
+            change: |spec| {
+                at(spec, "/paths/~1cluster~1jobs/get")
+                    .as_object_mut()
+                    .unwrap()
+                    .shift_remove("x-pagination");
+            },
+            verdict: Some(Verdict::Breaking),
+            version: "0.2.0",
+            lines: &[
+                "breaking (Rust): operation `GET /cluster/jobs` (`Client::get_cluster_jobs`): `Client::get_cluster_jobs_stream` removed (the spec no longer pages it)",
+            ],
+            semver_blind: None,
+        },
+        Case {
+            name: "the credentials change",
+            spec: "ontap.yaml",
+            change: |spec| {
+                at(spec, "/components/securitySchemes")["basicAuth"] =
+                    json!({"type": "http", "scheme": "bearer"});
+            },
+            verdict: Some(Verdict::Breaking),
+            version: "0.2.0",
+            lines: &[
+                "breaking (wire and Rust): credentials `Credentials::BasicAuth` now take { token: Secret } instead of { username: String, password: Secret }",
+            ],
+            semver_blind: None,
         },
     ]
 }

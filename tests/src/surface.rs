@@ -88,14 +88,28 @@ pub fn render(dir: &Path) -> String {
                     }
                 })
                 .collect::<Vec<_>>();
-            let _ = writeln!(out, "credentials {}", variants.join(" | "));
+            let _ = writeln!(
+                out,
+                "credentials {}{}",
+                variants.join(" | "),
+                if non_exhaustive(&e.attrs) {
+                    " | .."
+                } else {
+                    ""
+                }
+            );
         }
     }
     out.push('\n');
     for file in ["src/errors.rs", "src/responses.rs"] {
         for item in &parse(&dir.join(file)).items {
             if let Item::Enum(e) = item {
-                let _ = writeln!(out, "enum {} {{ {} }}", e.ident, variants(e));
+                let _ = writeln!(
+                    out,
+                    "enum {} {{ {} }}",
+                    e.ident,
+                    members(&variants(e), &e.attrs)
+                );
             }
         }
     }
@@ -107,10 +121,20 @@ pub fn render(dir: &Path) -> String {
                     Fields::Unnamed(unnamed) => unnamed.unnamed.iter().map(|f| ty(&f.ty)).collect(),
                     Fields::Unit => Vec::new(),
                 };
-                let _ = writeln!(out, "struct {} {{ {} }}", s.ident, fields.join(", "));
+                let _ = writeln!(
+                    out,
+                    "struct {} {{ {} }}",
+                    s.ident,
+                    members(&fields.join(", "), &s.attrs)
+                );
             }
             Item::Enum(e) => {
-                let _ = writeln!(out, "enum {} {{ {} }}", e.ident, variants(e));
+                let _ = writeln!(
+                    out,
+                    "enum {} {{ {} }}",
+                    e.ident,
+                    members(&variants(e), &e.attrs)
+                );
             }
             Item::Type(alias) => {
                 let _ = writeln!(out, "type {} = {}", alias.ident, ty(&alias.ty));
@@ -119,6 +143,20 @@ pub fn render(dir: &Path) -> String {
         }
     }
     out
+}
+
+/// Whether an item is `#[non_exhaustive]`: code outside the crate cannot name all of it.
+fn non_exhaustive(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
+}
+
+/// `members` followed by `..` when the item is `#[non_exhaustive]`, as rustdoc shows it.
+fn members(members: &str, attrs: &[syn::Attribute]) -> String {
+    match (members.is_empty(), non_exhaustive(attrs)) {
+        (_, false) => members.to_string(),
+        (true, true) => "..".to_string(),
+        (false, true) => format!("{members}, .."),
+    }
 }
 
 /// An enum's variants, with their payload types.

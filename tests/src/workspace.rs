@@ -75,3 +75,17 @@ pub fn seeds_dir() -> PathBuf {
         None => root().join("../shared/seeds"),
     }
 }
+
+/// Copies a directory tree (for scratch copies of the workspace).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

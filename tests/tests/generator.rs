@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use generator::regen::{self, RegenError, Request};
-use tests::workspace::{APIS, root};
+use tests::workspace::{APIS, copy_tree, root};
 
 #[test]
 fn generated_code_is_fresh() {
@@ -337,19 +337,6 @@ fn relative(path: &Path) -> String {
         .unwrap()
         .to_string_lossy()
         .replace('\\', "/")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {

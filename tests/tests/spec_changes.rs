@@ -9,7 +9,7 @@ use generator::regen::{self, Request};
 use generator::review::{self, OnDisk, Review};
 use generator::versioning::{CHANGELOG_FILE, RELEASE_FILE, Release, Version};
 use tests::spec_changes::{Case, cases};
-use tests::workspace::root;
+use tests::workspace::{copy_tree, root};
 
 fn spec_text(case: &Case) -> (String, String) {
     let base = std::fs::read_to_string(root().join("specs").join(case.spec)).unwrap();
@@ -34,6 +34,7 @@ fn review_of(case: &Case) -> (Review, BTreeMap<String, String>) {
         release: Some(release.to_file(&path)),
         cargo_toml: old.krate.files.get("Cargo.toml").cloned(),
         changelog: None,
+        workspace_version: None,
     };
     let mut files = new.krate.files;
     let review = review::review(
@@ -103,19 +104,6 @@ fn a_rename_is_reported_once() {
         .unwrap();
     let (review, _) = review_of(&case);
     assert_eq!(review.changes.len(), 1, "{:#?}", review.changes);
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn regenerate(root: &Path) -> regen::Report {

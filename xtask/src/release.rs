@@ -60,11 +60,17 @@ pub fn run(names: &[String], date: Option<String>) -> Result<ExitCode> {
             source: format!("cargo xtask release on {date}"),
             surface: review.surface.clone(),
         };
-        write_atomically(&changelog_path, &changelog)?;
-        write_atomically(
-            &root.join(&directory).join(RELEASE_FILE),
-            &record.to_file(&review.spec),
-        )?;
+        // Both files are written beside their targets first, then renamed, so that a failed
+        // write leaves neither half of the release behind.
+        let release_path = root.join(&directory).join(RELEASE_FILE);
+        let staged = [
+            stage(&changelog_path, &changelog)?,
+            stage(&release_path, &record.to_file(&review.spec))?,
+        ];
+        for (temporary, target) in staged {
+            std::fs::rename(&temporary, &target)
+                .with_context(|| format!("writing {}", target.display()))?;
+        }
         println!(
             "released {} {} ({} change{} since {}); commit {}/{CHANGELOG_FILE} and {}/{RELEASE_FILE}, and tag {}-v{} if you publish it",
             review.krate,
@@ -83,11 +89,11 @@ pub fn run(names: &[String], date: Option<String>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
+/// Writes `text` to a temporary sibling of `path`; returns both paths.
+fn stage(path: &Path, text: &str) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
     let temporary = path.with_extension("release-tmp");
     std::fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    Ok((temporary, path.to_path_buf()))
 }
 
 fn check_date(date: &str) -> Result<()> {

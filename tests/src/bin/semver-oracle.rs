@@ -64,6 +64,7 @@ fn run_case(case: &Case, out: &Path) -> Result<(String, bool), String> {
         release: Some(release.to_file(&spec_path)),
         cargo_toml: None,
         changelog: None,
+        workspace_version: None,
     };
     let mut new_files = new.krate.files.clone();
     let review = review::review(
@@ -119,11 +120,11 @@ fn run_case(case: &Case, out: &Path) -> Result<(String, bool), String> {
     let sees_break = !output.status.success();
     let ours = generator::changes::verdict(&review.changes);
     let we_break = ours == Some(Verdict::Breaking);
-    let agree = sees_break == we_break || (we_break && case.wire_only.is_some());
+    let agree = sees_break == we_break || (we_break && case.semver_blind.is_some());
     let theirs = if sees_break {
         format!("breaking ({})", lints.join(", "))
-    } else if let (true, Some(reason)) = (we_break, case.wire_only) {
-        format!("no break seen; on the wire: {reason}")
+    } else if let (true, Some(reason)) = (we_break, case.semver_blind) {
+        format!("no break seen; why: {reason}")
     } else {
         "no break".to_string()
     };
