@@ -213,13 +213,16 @@ pub fn regenerate(root: &Path, request: &Request) -> Result<Report, RegenError> 
 
     // Versioned crates: compare with the last release, then set version and changelog.
     let mut reviews = Vec::new();
+    let workspace_version = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|manifest| review::workspace_version(&manifest));
     for (source, crates) in &mut generated {
         if !source.versioned {
             continue;
         }
         for (spec, krate, surface) in crates.iter_mut() {
             let directory = format!("{}/{}", source.output, krate.name);
-            let on_disk = OnDisk::read(root, &root.join(&directory))?;
+            let on_disk = OnDisk::read(&root.join(&directory), workspace_version)?;
             let committed = || committed_surface(root, spec, request);
             let one = review::review(
                 &krate.name,

@@ -36,6 +36,11 @@ impl Review {
         !self.changes.is_empty() || self.old_version != Some(self.new_version)
     }
 
+    /// Whether the crate is exactly its last release: nothing changed and no version moved.
+    pub fn is_released(&self) -> bool {
+        self.changes.is_empty() && self.release.version == self.new_version
+    }
+
     fn headline(&self) -> String {
         let verdict = changes::verdict(&self.changes)
             .map_or("no API changes".to_string(), |v| format!("{v}"));
@@ -138,8 +143,9 @@ pub struct OnDisk {
 }
 
 impl OnDisk {
-    /// Reads them from `directory`, and the workspace version from `root`'s manifest.
-    pub fn read(root: &Path, directory: &Path) -> std::io::Result<OnDisk> {
+    /// Reads them from `directory`; `workspace_version` is the root manifest's, read once per
+    /// regeneration.
+    pub fn read(directory: &Path, workspace_version: Option<Version>) -> std::io::Result<OnDisk> {
         let read = |file: &str| match std::fs::read_to_string(directory.join(file)) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -152,9 +158,7 @@ impl OnDisk {
             release: read(RELEASE_FILE)?,
             cargo_toml: read("Cargo.toml")?,
             changelog: read(CHANGELOG_FILE)?,
-            workspace_version: std::fs::read_to_string(root.join("Cargo.toml"))
-                .ok()
-                .and_then(|manifest| workspace_version(&manifest)),
+            workspace_version,
         })
     }
 }

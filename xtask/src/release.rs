@@ -42,7 +42,7 @@ pub fn run(names: &[String], date: Option<String>) -> Result<ExitCode> {
     let mut released = 0;
     for review in &report.reviews {
         let directory = Path::new(generator::write::GENERATED_DIR).join(&review.krate);
-        if review.changes.is_empty() && review.release.version == review.new_version {
+        if review.is_released() {
             println!(
                 "{}: nothing to release, {} is released and nothing changed since",
                 review.krate, review.new_version
