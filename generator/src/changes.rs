@@ -90,10 +90,10 @@ pub fn verdict(changes: &[Change]) -> Option<Verdict> {
 /// Every difference between `old` and `new`, breaking first.
 pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     let mut changes = Vec::new();
-    for (style, what) in STYLE_CHANGES {
+    for (style, verdict, what) in STYLE_CHANGES {
         if old.style < *style && new.style >= *style {
             changes.push(change(
-                Verdict::Breaking,
+                *verdict,
                 Level::Rust,
                 format!("the generator's output changed: {what}"),
             ));

@@ -34,6 +34,7 @@ pub mod token;
 pub mod validate;
 pub mod versioning;
 pub mod walk;
+pub mod wire_forms;
 pub mod write;
 
 use std::collections::BTreeMap;

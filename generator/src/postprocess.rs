@@ -69,8 +69,7 @@ pub fn split(tokens: proc_macro2::TokenStream) -> Result<Modules, String> {
     send_becomes_send_raw(&mut modules.builder);
     builder_uses_progenitor_error(&mut modules.builder);
     crate::open_enums::open_string_enums(&mut modules.types);
-    null_collections_as_empty(&mut modules.types);
-    odd_values_left_out(&mut modules.types);
+    crate::wire_forms::records_read_through_wire_forms(&mut modules.types);
     extensible_types(&mut modules.types);
     for file in [
         &mut modules.client,
@@ -202,137 +201,6 @@ fn builder_uses_progenitor_error(builder: &mut File) {
             .items
             .insert(0, syn::parse_quote! { use ::progenitor_client::Error; });
     }
-}
-
-/// Lists and maps that typify defaults to empty when absent also read `null` as empty, so a
-/// server that sends `"records": null` does not fail the whole response.
-fn null_collections_as_empty(types: &mut File) {
-    for item in &mut types.items {
-        let Item::Struct(structure) = item else {
-            continue;
-        };
-        for field in structure.fields.iter_mut() {
-            let syn::Type::Path(path) = &field.ty else {
-                continue;
-            };
-            let is_collection = path.path.segments.last().is_some_and(|s| {
-                matches!(
-                    s.ident.to_string().as_str(),
-                    "Vec" | "HashMap" | "BTreeMap" | "Map"
-                )
-            });
-            if is_collection && defaults(&field.attrs) {
-                field.attrs.push(syn::parse_quote! {
-                    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
-                });
-            }
-        }
-    }
-}
-
-/// An optional field of a single value (text, number, boolean, time, UUID, enum) whose value
-/// has the wrong type decodes as absent, through the runtime's `lenient`, instead of failing
-/// the whole response: one odd field of one record never costs a page. Objects and lists are
-/// left alone; their own fields are lenient in turn.
-fn odd_values_left_out(types: &mut File) {
-    let structs: std::collections::BTreeSet<String> = types
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Struct(s) => Some(s.ident.to_string()),
-            _ => None,
-        })
-        .collect();
-    let compound = |ty: &syn::Type| {
-        let syn::Type::Path(path) = ty else {
-            return true;
-        };
-        path.path.segments.last().is_none_or(|s| {
-            let name = s.ident.to_string();
-            structs.contains(&name)
-                || matches!(
-                    name.as_str(),
-                    "Vec" | "HashMap" | "BTreeMap" | "Map" | "Value" | "Box"
-                )
-        })
-    };
-    for item in &mut types.items {
-        // Named fields only: a newtype's one field is the whole value (`transparent`).
-        let Item::Struct(syn::ItemStruct {
-            fields: syn::Fields::Named(fields),
-            ..
-        }) = item
-        else {
-            continue;
-        };
-        for field in fields.named.iter_mut() {
-            let syn::Type::Path(path) = &field.ty else {
-                continue;
-            };
-            let Some(last) = path.path.segments.last() else {
-                continue;
-            };
-            let inner = match &last.arguments {
-                syn::PathArguments::AngleBracketed(arguments) if last.ident == "Option" => {
-                    match arguments.args.first() {
-                        Some(syn::GenericArgument::Type(inner)) => inner,
-                        _ => continue,
-                    }
-                }
-                _ => continue,
-            };
-            // A field typify already decodes its own way (a required field that may be
-            // `null`) keeps that way: serde takes one `deserialize_with`.
-            if compound(inner) || decodes_its_own_way(&field.attrs) {
-                continue;
-            }
-            // With `deserialize_with`, serde no longer reads a missing `Option` as `None`
-            // by itself: it needs `default`.
-            if defaults(&field.attrs) {
-                field.attrs.push(syn::parse_quote! {
-                    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
-                });
-            } else {
-                field.attrs.push(syn::parse_quote! {
-                    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
-                });
-            }
-        }
-    }
-}
-
-/// Whether a field's serde attributes name a `with` or `deserialize_with` function.
-fn decodes_its_own_way(attributes: &[Attribute]) -> bool {
-    attributes.iter().any(|attribute| {
-        let mut own = false;
-        if attribute.path().is_ident("serde") {
-            let _ = attribute.parse_nested_meta(|meta| {
-                own |= meta.path.is_ident("with") || meta.path.is_ident("deserialize_with");
-                if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            });
-        }
-        own
-    })
-}
-
-/// Whether a field's serde attributes say `default`.
-fn defaults(attributes: &[Attribute]) -> bool {
-    attributes.iter().any(|attribute| {
-        let mut default = false;
-        if attribute.path().is_ident("serde") {
-            let _ = attribute.parse_nested_meta(|meta| {
-                default |= meta.path.is_ident("default");
-                if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            });
-        }
-        default
-    })
 }
 
 /// `date-time` values keep the offset the server sent (`2020-02-26T10:35:44-08:00`) instead of
@@ -506,38 +374,6 @@ mod tests {
         assert!(text.contains("pub struct Newtype(pub i64);"), "{text}");
         assert!(
             !text.contains("#[non_exhaustive]\npub struct Newtype"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn single_optional_values_decode_leniently_and_nothing_else() {
-        let mut types: syn::File = syn::parse_quote! {
-            pub struct Inner { pub a: i64 }
-            #[serde(transparent)]
-            pub struct Wrapper(pub ::std::option::Option<i64>);
-            pub struct Job {
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub name: ::std::option::Option<::std::string::String>,
-                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-                pub size: ::std::option::Option<i64>,
-                #[serde(deserialize_with = "::std::option::Option::deserialize")]
-                pub nullable: ::std::option::Option<i64>,
-                pub inner: ::std::option::Option<Inner>,
-                pub list: ::std::option::Option<::std::vec::Vec<i64>>,
-                pub required: i64,
-            }
-        };
-        super::odd_values_left_out(&mut types);
-        let text = prettyplease::unparse(&types);
-        let lenient = "deserialize_with = \"::storage_jobs_runtime::serde_util::lenient\"";
-        assert_eq!(text.matches(lenient).count(), 2, "{text}");
-        assert!(
-            text.contains(&format!("#[serde(default, {lenient})]\n    pub size")),
-            "{text}"
-        );
-        assert!(
-            text.contains(&format!("#[serde({lenient})]\n    pub name")),
             "{text}"
         );
     }

@@ -107,6 +107,19 @@ impl Life {
         }
     }
 
+    /// The run in effect at simulated second `t` of a scheduled job (a copy or backup job that
+    /// runs again every `period` seconds): `self` is its first run; run `k` starts its period
+    /// at `created + k * period` and is drawn from `run_rng(k)`, so each run has its own times
+    /// and outcome and the same seed always gives the same runs.
+    pub fn run_at(self, period: f64, t: f64, run_rng: impl FnOnce(u64) -> Rng) -> Life {
+        let run = ((t - self.created) / period).floor();
+        if run < 1.0 || !run.is_finite() {
+            return self;
+        }
+        let from = self.created + run * period;
+        Life::draw(&mut run_rng(run as u64), from, from + 1.0)
+    }
+
     /// The phase at simulated second `t` (a job not yet created is queued).
     pub fn phase(&self, t: f64) -> Phase {
         if t < self.started {
@@ -146,6 +159,21 @@ mod tests {
         assert_eq!(life.phase(5.0), Phase::Queued);
         assert_eq!(life.phase(15.0), Phase::Running(0.5));
         assert_eq!(life.phase(25.0), Phase::Done(Outcome::Failure));
+    }
+
+    #[test]
+    fn a_scheduled_job_runs_again_each_period() {
+        let first = Life::draw(&mut Rng::for_job(7, 3, 1), -100.0, 0.0);
+        let run = |t: f64| first.run_at(3600.0, t, |k| Rng::for_job(7 + k, 3, 1));
+        assert_eq!(run(0.0).created, first.created, "the first period is the first run");
+        let second = run(first.created + 3600.0 + 30.0);
+        assert!(second.created >= first.created + 3600.0 && second.created < first.created + 3601.0);
+        let later = run(first.created + 5.0 * 3600.0 + 1.0);
+        assert_eq!(later.created, run(first.created + 5.0 * 3600.0 + 2.0).created);
+        let outcomes: std::collections::BTreeSet<_> = (1..200)
+            .map(|k| format!("{:?}", run(first.created + k as f64 * 3600.0 + 1.0).outcome))
+            .collect();
+        assert!(outcomes.len() > 1, "runs end in different ways: {outcomes:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The hand-written runtime that storage-jobs-sdk's generated clients call: credentials whose
 //! secrets never print, access tokens that renew themselves, the CSRF session some appliances need, TLS and timeout settings,
-//! pagination streams, comma-separated list parameters and vendor error display.
+//! pagination streams, comma-separated list parameters, vendor error display, and records read
+//! without one odd value failing a response.
 //!
 //! Generated code stays thin and delegates here; everything here is unit-tested on its own.
 
@@ -20,6 +21,7 @@ mod secret;
 pub mod serde_util;
 mod session;
 mod token;
+mod unread;
 
 pub use comma::CommaSeparated;
 pub use connection::{
@@ -34,6 +36,7 @@ pub use error::{
 pub use secret::Secret;
 pub use session::{Rules, Session};
 pub use token::{Grant, TokenEndpoint, TokenError, TokenPlace};
+pub use unread::Unread;
 
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;

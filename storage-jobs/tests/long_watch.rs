@@ -1,6 +1,7 @@
 //! `storage-jobs watch` over all five simulated systems for more than three simulated days,
 //! with self-renewing credentials whose tokens keep expiring, throttling with `Retry-After`
-//! and bursts of 503s: every round lists every job of every system, and no job is lost. The
+//! and bursts of 503s: every round lists every job of every system, no job is lost, and the
+//! scheduled VSPC copy jobs keep changing state from run to run. The
 //! test prints what it took (requests, retries, renewals, peak memory), the figures the
 //! README and the closing notes quote.
 
@@ -174,6 +175,14 @@ async fn watch_runs_for_three_simulated_days_through_expiry_throttling_and_outag
             "a round was not complete: {line}\n{stderr}"
         );
     }
+
+    // VSPC's copy jobs run on a schedule, so their state keeps moving for the whole run.
+    let rerun = changes.iter().filter(|line| line.contains(" vspc-1 ")).count();
+    assert!(
+        rerun >= 3,
+        "scheduled VSPC runs show up as state changes: {rerun}\n{}",
+        lines.join("\n")
+    );
 
     let gate = &simulator.gate;
     let tokens = &simulator.tokens;

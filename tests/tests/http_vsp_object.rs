@@ -247,3 +247,56 @@ async fn the_raw_error_of_send_hides_the_session_the_server_sets() {
         let _ = server.take();
     }
 }
+
+/// A page whose records are odd in every way a record can be keeps every record it can build
+/// and keeps the rest as they came: a nested record without a readable required field (`jobId`
+/// with a text id), an item of the list that is no record, an object-typed field holding a
+/// list, a text field holding a number, and fields the document does not list.
+#[tokio::test]
+async fn odd_records_are_kept_as_they_came_and_the_page_reads() {
+    let server = MockServer::start().await;
+    let client = connect(&server);
+    let mut text_id = job(2, "FAILED");
+    text_id["jobId"] = json!({"id": "2a"});
+    let mut odd_fields = job(4, "COMPLETE");
+    odd_fields["jobStats"] = json!([1, 2]);
+    odd_fields["bucketName"] = json!(12);
+    odd_fields["tenant"] = json!({"name": "t1"});
+    server.script([
+        csrf("t1"),
+        Scripted::json(
+            200,
+            &json!({"jobs": [job(1, "COMPLETE"), text_id, "not a job", odd_fields], "pageToken": "", "cursor": 9}),
+        ),
+    ]);
+    let page = client.list_jobs().send().await.unwrap().into_inner();
+    assert_eq!(page.jobs.len(), 3, "{page:#?}");
+    assert_eq!(page.unread.odd["jobs[2]"], json!("not a job"));
+    assert_eq!(page.unread.unlisted["cursor"], json!(9));
+    let text_id = &page.jobs[1];
+    assert_eq!(text_id.job_id, None);
+    assert_eq!(text_id.unread.odd["jobId"], json!({"id": "2a"}));
+    assert_eq!(text_id.job_state, Some(JobJobState::Failed));
+    let odd = &page.jobs[2];
+    assert_eq!(odd.job_id.as_ref().map(|id| id.id), Some(4));
+    assert_eq!((odd.job_stats.as_ref(), odd.bucket_name.as_ref()), (None, None));
+    assert_eq!(odd.unread.odd["jobStats"], json!([1, 2]));
+    assert_eq!(odd.unread.odd["bucketName"], json!(12));
+    assert_eq!(odd.unread.unlisted["tenant"], json!({"name": "t1"}));
+    assert!(page.jobs[0].unread.is_empty());
+}
+
+/// What cannot be kept raw still fails with a reason that names the field: a page without
+/// its required `jobs` list.
+#[tokio::test]
+async fn a_page_without_its_required_list_fails_naming_it() {
+    let server = MockServer::start().await;
+    let client = connect(&server);
+    server.script([
+        csrf("t1"),
+        Scripted::json(200, &json!({"pageToken": ""})),
+    ]);
+    let error = client.list_jobs().send().await.unwrap_err();
+    let text = format!("{error}");
+    assert!(text.contains("required field `jobs`"), "{text}");
+}

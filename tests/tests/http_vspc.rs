@@ -77,7 +77,8 @@ async fn unknown_fields_are_ignored() {
 }
 
 /// One record with values of the wrong type (a retention as text, a UUID that is not one, a
-/// status as a number) keeps its other fields, and the page keeps its other records.
+/// status as a number) keeps its other fields and those values as they came, and the page
+/// keeps its other records.
 #[tokio::test]
 async fn an_odd_field_costs_that_field_not_the_page() {
     let server = MockServer::start().await;
@@ -112,6 +113,11 @@ async fn an_odd_field_costs_that_field_not_the_page() {
     assert_eq!(embedded.name.as_deref(), Some("Copy 1"));
     assert_eq!((embedded.status.clone(), embedded.last_run), (None, None));
     assert_eq!(page.data[2].retention, Some(28));
+    assert_eq!(odd.unread.odd["retention"], json!("seven"));
+    assert_eq!(odd.unread.odd["sourceFileShareJobUid"], json!("not-a-uuid"));
+    assert_eq!(embedded.unread.odd["status"], json!(3));
+    assert_eq!(embedded.unread.odd["lastRun"], json!("yesterday"));
+    assert!(page.data[0].unread.is_empty() && page.data[2].unread.is_empty());
 }
 
 #[tokio::test]

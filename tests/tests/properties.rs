@@ -65,17 +65,20 @@ fn json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Decodes `value` as `T`; if that works, encoding and decoding again gives the same value.
+/// Decodes `value` as `T`; if that works, what it encodes to decodes again and encodes the
+/// same. (Values that did not fit their field are kept in `unread.odd` and are not written
+/// back, so the first decoded value may hold more than the second; what is sent is stable.)
 fn decodes_consistently<T>(value: &Value) -> Result<(), TestCaseError>
 where
     T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
 {
     if let Ok(decoded) = serde_json::from_value::<T>(value.clone()) {
-        let again: T = serde_json::from_value(
-            serde_json::to_value(&decoded).expect("a decoded value encodes"),
-        )
-        .expect("an encoded value decodes");
-        prop_assert_eq!(again, decoded);
+        let encoded = serde_json::to_value(&decoded).expect("a decoded value encodes");
+        let again: T = serde_json::from_value(encoded.clone()).expect("an encoded value decodes");
+        prop_assert_eq!(
+            serde_json::to_value(&again).expect("a decoded value encodes"),
+            encoded
+        );
     }
     Ok(())
 }

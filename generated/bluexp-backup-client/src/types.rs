@@ -2,10 +2,15 @@
 
 /// What the job does.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Data")]
 #[non_exhaustive]
 pub struct Data {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restore: ::std::option::Option<Restore>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Data {
     pub fn builder() -> builder::Data {
@@ -14,28 +19,28 @@ impl Data {
 }
 /// A restored file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::File")]
 #[non_exhaustive]
 pub struct File {
     /// The file's inode number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub inode: ::std::option::Option<Number>,
     /// The file's modification time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub mtime: ::std::option::Option<Number>,
     /// The file's path.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub path: ::std::option::Option<::std::string::String>,
     /// The file's size.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub size: ::std::option::Option<Number>,
     /// The file's type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl File {
     pub fn builder() -> builder::File {
@@ -44,26 +49,27 @@ impl File {
 }
 /// A restore job.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Job")]
 #[non_exhaustive]
 pub struct Job {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Data>,
     /// The job's error, if it failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error: ::std::option::Option<::std::string::String>,
     /// The job's ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The job's status.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The job's time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub time: ::std::option::Option<Number>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Job {
     pub fn builder() -> builder::Job {
@@ -128,11 +134,11 @@ impl ::std::convert::From<f64> for Number {
 }
 /// A restore operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Restore")]
 #[non_exhaustive]
 pub struct Restore {
     /// The files restored, for a file-level restore.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub file: ::std::vec::Vec<File>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<Source>,
@@ -140,8 +146,11 @@ pub struct Restore {
     pub target: ::std::option::Option<Target>,
     /// The kind of restore.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Restore {
     pub fn builder() -> builder::Restore {
@@ -150,11 +159,15 @@ impl Restore {
 }
 /// Restore jobs and their status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::RestoreStatus")]
 #[non_exhaustive]
 pub struct RestoreStatus {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub job: ::std::vec::Vec<Job>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl RestoreStatus {
     pub fn builder() -> builder::RestoreStatus {
@@ -163,44 +176,43 @@ impl RestoreStatus {
 }
 /// Where the restored data comes from.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Source")]
 #[non_exhaustive]
 pub struct Source {
     /// The object storage bucket that holds the backup.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub bucket: ::std::option::Option<::std::string::String>,
     /// The backup (snapshot) restored from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub snapshot: ::std::option::Option<::std::string::String>,
     /// ID of the backed-up volume.
     #[serde(
         rename = "volume-id",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_id: ::std::option::Option<::std::string::String>,
     /// Name of the backed-up volume.
     #[serde(
         rename = "volume-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_name: ::std::option::Option<::std::string::String>,
     /// ID of the source working environment.
     #[serde(
         rename = "working-environment-id",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_id: ::std::option::Option<::std::string::String>,
     /// Name of the source working environment.
     #[serde(
         rename = "working-environment-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_name: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Source {
     pub fn builder() -> builder::Source {
@@ -209,44 +221,43 @@ impl Source {
 }
 /// Where the data is restored to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Target")]
 #[non_exhaustive]
 pub struct Target {
     /// Path inside the target volume.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub path: ::std::option::Option<::std::string::String>,
     /// The storage VM that receives the data.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub svm: ::std::option::Option<::std::string::String>,
     /// Name of the target volume.
     #[serde(
         rename = "volume-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_name: ::std::option::Option<::std::string::String>,
     /// Size of the target volume.
     #[serde(
         rename = "volume-size",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub volume_size: ::std::option::Option<Number>,
     /// ID of the target working environment.
     #[serde(
         rename = "working-environment-id",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_id: ::std::option::Option<::std::string::String>,
     /// Name of the target working environment.
     #[serde(
         rename = "working-environment-name",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub working_environment_name: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Target {
     pub fn builder() -> builder::Target {
@@ -255,24 +266,26 @@ impl Target {
 }
 /// A grant for an access token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(try_from = "wire::TokenRequest")]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// The API the token is for, `https://api.cloud.netapp.com`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub audience: ::std::option::Option<::std::string::String>,
     /// The client: BlueXP's own (Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC) with a refresh token, a service account's with client credentials.
     pub client_id: ::std::string::String,
     /// A service account's secret, for the client_credentials grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// The kind of grant.
     pub grant_type: TokenRequestGrantType,
     /// A user's refresh token, for the refresh_token grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TokenRequest {
     pub fn builder() -> builder::TokenRequest {
@@ -294,24 +307,25 @@ pub enum TokenRequestGrantType {
 );
 /// An access token and its lifetime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::TokenResponse")]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The token BlueXP calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Seconds the access token stays valid (86400).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub expires_in: ::std::option::Option<i64>,
     /// The user's identity token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub id_token: ::std::option::Option<::std::string::String>,
     /// How to send it; `Bearer`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub token_type: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TokenResponse {
     pub fn builder() -> builder::TokenResponse {
@@ -326,11 +340,13 @@ pub mod builder {
             ::std::option::Option<super::Restore>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Data {
         fn default() -> Self {
             Self {
                 restore: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -353,12 +369,18 @@ pub mod builder {
         fn try_from(
             value: Data,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { restore: value.restore? })
+            Ok(Self {
+                restore: value.restore?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::Data> for Data {
         fn from(value: super::Data) -> Self {
-            Self { restore: Ok(value.restore) }
+            Self {
+                restore: Ok(value.restore),
+                unread: value.unread,
+            }
         }
     }
     #[derive(Clone, Debug)]
@@ -383,6 +405,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for File {
         fn default() -> Self {
@@ -392,6 +415,7 @@ pub mod builder {
                 path: Ok(Default::default()),
                 size: Ok(Default::default()),
                 type_: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -458,6 +482,7 @@ pub mod builder {
                 path: value.path?,
                 size: value.size?,
                 type_: value.type_?,
+                unread: value.unread,
             })
         }
     }
@@ -469,6 +494,7 @@ pub mod builder {
                 path: Ok(value.path),
                 size: Ok(value.size),
                 type_: Ok(value.type_),
+                unread: value.unread,
             }
         }
     }
@@ -494,6 +520,7 @@ pub mod builder {
             ::std::option::Option<super::Number>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Job {
         fn default() -> Self {
@@ -503,6 +530,7 @@ pub mod builder {
                 id: Ok(Default::default()),
                 status: Ok(Default::default()),
                 time: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -569,6 +597,7 @@ pub mod builder {
                 id: value.id?,
                 status: value.status?,
                 time: value.time?,
+                unread: value.unread,
             })
         }
     }
@@ -580,6 +609,7 @@ pub mod builder {
                 id: Ok(value.id),
                 status: Ok(value.status),
                 time: Ok(value.time),
+                unread: value.unread,
             }
         }
     }
@@ -598,6 +628,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Restore {
         fn default() -> Self {
@@ -606,6 +637,7 @@ pub mod builder {
                 source: Ok(Default::default()),
                 target: Ok(Default::default()),
                 type_: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -661,6 +693,7 @@ pub mod builder {
                 source: value.source?,
                 target: value.target?,
                 type_: value.type_?,
+                unread: value.unread,
             })
         }
     }
@@ -671,17 +704,20 @@ pub mod builder {
                 source: Ok(value.source),
                 target: Ok(value.target),
                 type_: Ok(value.type_),
+                unread: value.unread,
             }
         }
     }
     #[derive(Clone, Debug)]
     pub struct RestoreStatus {
         job: ::std::result::Result<::std::vec::Vec<super::Job>, ::std::string::String>,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for RestoreStatus {
         fn default() -> Self {
             Self {
                 job: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -702,12 +738,18 @@ pub mod builder {
         fn try_from(
             value: RestoreStatus,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { job: value.job? })
+            Ok(Self {
+                job: value.job?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::RestoreStatus> for RestoreStatus {
         fn from(value: super::RestoreStatus) -> Self {
-            Self { job: Ok(value.job) }
+            Self {
+                job: Ok(value.job),
+                unread: value.unread,
+            }
         }
     }
     #[derive(Clone, Debug)]
@@ -736,6 +778,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Source {
         fn default() -> Self {
@@ -746,6 +789,7 @@ pub mod builder {
                 volume_name: Ok(Default::default()),
                 working_environment_id: Ok(Default::default()),
                 working_environment_name: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -837,6 +881,7 @@ pub mod builder {
                 volume_name: value.volume_name?,
                 working_environment_id: value.working_environment_id?,
                 working_environment_name: value.working_environment_name?,
+                unread: value.unread,
             })
         }
     }
@@ -849,6 +894,7 @@ pub mod builder {
                 volume_name: Ok(value.volume_name),
                 working_environment_id: Ok(value.working_environment_id),
                 working_environment_name: Ok(value.working_environment_name),
+                unread: value.unread,
             }
         }
     }
@@ -878,6 +924,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Target {
         fn default() -> Self {
@@ -888,6 +935,7 @@ pub mod builder {
                 volume_size: Ok(Default::default()),
                 working_environment_id: Ok(Default::default()),
                 working_environment_name: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -977,6 +1025,7 @@ pub mod builder {
                 volume_size: value.volume_size?,
                 working_environment_id: value.working_environment_id?,
                 working_environment_name: value.working_environment_name?,
+                unread: value.unread,
             })
         }
     }
@@ -989,6 +1038,7 @@ pub mod builder {
                 volume_size: Ok(value.volume_size),
                 working_environment_id: Ok(value.working_environment_id),
                 working_environment_name: Ok(value.working_environment_name),
+                unread: value.unread,
             }
         }
     }
@@ -1011,6 +1061,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TokenRequest {
         fn default() -> Self {
@@ -1020,6 +1071,7 @@ pub mod builder {
                 client_secret: Ok(Default::default()),
                 grant_type: Err("no value supplied for grant_type".to_string()),
                 refresh_token: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1096,6 +1148,7 @@ pub mod builder {
                 client_secret: value.client_secret?,
                 grant_type: value.grant_type?,
                 refresh_token: value.refresh_token?,
+                unread: value.unread,
             })
         }
     }
@@ -1107,6 +1160,7 @@ pub mod builder {
                 client_secret: Ok(value.client_secret),
                 grant_type: Ok(value.grant_type),
                 refresh_token: Ok(value.refresh_token),
+                unread: value.unread,
             }
         }
     }
@@ -1128,6 +1182,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TokenResponse {
         fn default() -> Self {
@@ -1136,6 +1191,7 @@ pub mod builder {
                 expires_in: Ok(Default::default()),
                 id_token: Ok(Default::default()),
                 token_type: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1199,6 +1255,7 @@ pub mod builder {
                 expires_in: value.expires_in?,
                 id_token: value.id_token?,
                 token_type: value.token_type?,
+                unread: value.unread,
             })
         }
     }
@@ -1209,6 +1266,7 @@ pub mod builder {
                 expires_in: Ok(value.expires_in),
                 id_token: Ok(value.id_token),
                 token_type: Ok(value.token_type),
+                unread: value.unread,
             }
         }
     }
@@ -1243,5 +1301,423 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+/// The wire forms records are read through (see `storage_jobs_runtime::serde_util`).
+#[doc(hidden)]
+pub mod wire {
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Data {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        restore: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Restore>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Data> for super::Data {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Data) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                restore: unread.value(wire.restore, "restore"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Data {
+        type Wire = Data;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct File {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        inode: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::Number>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        mtime: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::Number>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        path: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        size: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::Number>,
+        >,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        type_: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<File> for super::File {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: File) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                inode: unread.value(wire.inode, "inode"),
+                mtime: unread.value(wire.mtime, "mtime"),
+                path: unread.value(wire.path, "path"),
+                size: unread.value(wire.size, "size"),
+                type_: unread.value(wire.type_, "type"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::File {
+        type Wire = File;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Job {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        data: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Data>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        error: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        status: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        time: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::Number>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Job> for super::Job {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Job) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                data: unread.value(wire.data, "data"),
+                error: unread.value(wire.error, "error"),
+                id: unread.value(wire.id, "id"),
+                status: unread.value(wire.status, "status"),
+                time: unread.value(wire.time, "time"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Job {
+        type Wire = Job;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Restore {
+        #[serde(
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        file: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::File>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        source: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Source>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        target: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Target>,
+        >,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        type_: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Restore> for super::Restore {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Restore) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                file: unread.list(wire.file, "file"),
+                source: unread.value(wire.source, "source"),
+                target: unread.value(wire.target, "target"),
+                type_: unread.value(wire.type_, "type"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Restore {
+        type Wire = Restore;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct RestoreStatus {
+        #[serde(
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        job: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::Job>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<RestoreStatus> for super::RestoreStatus {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: RestoreStatus) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                job: unread.list(wire.job, "job"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::RestoreStatus {
+        type Wire = RestoreStatus;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Source {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        bucket: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        snapshot: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "volume-id",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        volume_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "volume-name",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        volume_name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "working-environment-id",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        working_environment_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "working-environment-name",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        working_environment_name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Source> for super::Source {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Source) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                bucket: unread.value(wire.bucket, "bucket"),
+                snapshot: unread.value(wire.snapshot, "snapshot"),
+                volume_id: unread.value(wire.volume_id, "volume-id"),
+                volume_name: unread.value(wire.volume_name, "volume-name"),
+                working_environment_id: unread
+                    .value(wire.working_environment_id, "working-environment-id"),
+                working_environment_name: unread
+                    .value(wire.working_environment_name, "working-environment-name"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Source {
+        type Wire = Source;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Target {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        path: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        svm: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "volume-name",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        volume_name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "volume-size",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        volume_size: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::Number>,
+        >,
+        #[serde(
+            rename = "working-environment-id",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        working_environment_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "working-environment-name",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        working_environment_name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Target> for super::Target {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Target) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                path: unread.value(wire.path, "path"),
+                svm: unread.value(wire.svm, "svm"),
+                volume_name: unread.value(wire.volume_name, "volume-name"),
+                volume_size: unread.value(wire.volume_size, "volume-size"),
+                working_environment_id: unread
+                    .value(wire.working_environment_id, "working-environment-id"),
+                working_environment_name: unread
+                    .value(wire.working_environment_name, "working-environment-name"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Target {
+        type Wire = Target;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TokenRequest {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        audience: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        client_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        client_secret: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        grant_type: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::TokenRequestGrantType>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        refresh_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TokenRequest) -> ::std::result::Result<Self, Self::Error> {
+            ::storage_jobs_runtime::serde_util::Unbuilt::check(
+                &wire,
+                "TokenRequest",
+                &[
+                    (
+                        "client_id",
+                        ::storage_jobs_runtime::serde_util::readable(&wire.client_id),
+                    ),
+                    (
+                        "grant_type",
+                        ::storage_jobs_runtime::serde_util::readable(&wire.grant_type),
+                    ),
+                ],
+            )?;
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            let (
+                ::std::option::Option::Some(required_0),
+                ::std::option::Option::Some(required_1),
+            ) = (
+                unread.value(wire.client_id, "client_id"),
+                unread.value(wire.grant_type, "grant_type"),
+            ) else {
+                return ::std::result::Result::Err(
+                    ::storage_jobs_runtime::serde_util::Unbuilt::without_raw(
+                        "TokenRequest",
+                        &["client_id", "grant_type"],
+                    ),
+                );
+            };
+            ::std::result::Result::Ok(Self {
+                audience: unread.value(wire.audience, "audience"),
+                client_id: required_0,
+                client_secret: unread.value(wire.client_secret, "client_secret"),
+                grant_type: required_1,
+                refresh_token: unread.value(wire.refresh_token, "refresh_token"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TokenRequest {
+        type Wire = TokenRequest;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TokenResponse {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        access_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        expires_in: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        id_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        token_type: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TokenResponse) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                access_token: unread.value(wire.access_token, "access_token"),
+                expires_in: unread.value(wire.expires_in, "expires_in"),
+                id_token: unread.value(wire.id_token, "id_token"),
+                token_type: unread.value(wire.token_type, "token_type"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TokenResponse {
+        type Wire = TokenResponse;
     }
 }

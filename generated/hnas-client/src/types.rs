@@ -2,6 +2,7 @@
 
 /// Body of a 400 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::BadRequestError")]
 #[non_exhaustive]
 pub struct BadRequestError {
     /// Generic error code.
@@ -9,12 +10,14 @@ pub struct BadRequestError {
         rename = "errorCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_code: ::std::option::Option<i32>,
     /// The main error message.
     #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_msg: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl BadRequestError {
     pub fn builder() -> builder::BadRequestError {
@@ -23,6 +26,7 @@ impl BadRequestError {
 }
 /// Body of a 404 or 500 response, with details of where the error arose.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::DetailedError")]
 #[non_exhaustive]
 pub struct DetailedError {
     /// Generic error code.
@@ -30,7 +34,6 @@ pub struct DetailedError {
         rename = "errorCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_code: ::std::option::Option<i32>,
     #[serde(
         rename = "errorDetail",
@@ -39,8 +42,11 @@ pub struct DetailedError {
     pub error_detail: ::std::option::Option<ErrorDetail>,
     /// The main error message.
     #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_msg: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl DetailedError {
     pub fn builder() -> builder::DetailedError {
@@ -49,50 +55,46 @@ impl DetailedError {
 }
 /// Detailed information about an error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ErrorDetail")]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// More about why the error happened.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// The fault, if the server names one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub fault: ::std::option::Option<::std::string::String>,
     /// Server source file in which the error arose.
     #[serde(rename = "fileName", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// Server function in which the error arose.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub function: ::std::option::Option<::std::string::String>,
     /// Line of the server source file at which the error arose.
     #[serde(
         rename = "lineNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub line_number: ::std::option::Option<i32>,
     /// Why the error or errors happened.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Why the error or errors happened.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Unused.
     #[serde(
         rename = "returnedValue",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub returned_value: ::std::option::Option<i32>,
     /// Error code of the specific failure.
     #[serde(rename = "subCode", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub sub_code: ::std::option::Option<i32>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ErrorDetail {
     pub fn builder() -> builder::ErrorDetail {
@@ -101,12 +103,16 @@ impl ErrorDetail {
 }
 /// Body of a 403 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ForbiddenError")]
 #[non_exhaustive]
 pub struct ForbiddenError {
     /// The main error message.
     #[serde(rename = "errorMsg", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_msg: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ForbiddenError {
     pub fn builder() -> builder::ForbiddenError {
@@ -115,6 +121,7 @@ impl ForbiddenError {
 }
 /// One tree clone job and its progress.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::TreeCloneJob")]
 #[non_exhaustive]
 pub struct TreeCloneJob {
     /// Bytes of user data cloned so far.
@@ -122,122 +129,107 @@ pub struct TreeCloneJob {
         rename = "dataBytesCloned",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub data_bytes_cloned: ::std::option::Option<i64>,
     /// Directories that could not be cloned because they were deleted from the source after cloning began.
     #[serde(
         rename = "directoriesMissing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub directories_missing: ::std::option::Option<i64>,
     /// Directories processed so far.
     #[serde(
         rename = "directoriesProcessed",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub directories_processed: ::std::option::Option<i64>,
     /// Unix-style full path of the clone's destination directory.
     #[serde(
         rename = "dstDirectory",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub dst_directory: ::std::option::Option<::std::string::String>,
     /// When the operation ended, in POSIX time.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub end_time: ::std::option::Option<i64>,
     /// Whether the supplied path is created when it does not exist.
     #[serde(
         rename = "ensureCreate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub ensure_create: ::std::option::Option<bool>,
     /// Further details of an error, if there was one.
     #[serde(
         rename = "errorDetails",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_details: ::std::option::Option<::std::string::String>,
     /// Files cloned so far.
     #[serde(
         rename = "filesCloned",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub files_cloned: ::std::option::Option<i64>,
     /// Files that could not be cloned because they were deleted from the source after cloning began.
     #[serde(
         rename = "filesMissing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub files_missing: ::std::option::Option<i64>,
     /// Files left out so far because their type is not supported.
     #[serde(
         rename = "filesSkipped",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub files_skipped: ::std::option::Option<i64>,
     /// The file system's ID.
     #[serde(
         rename = "filesystemId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub filesystem_id: ::std::option::Option<::std::string::String>,
     /// The job's ID.
     #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// The job's state.
     #[serde(rename = "jobState", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_state: ::std::option::Option<TreeCloneJobJobState>,
     /// Error code of an unsuccessful operation; 0 means success.
     #[serde(
         rename = "returnCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub return_code: ::std::option::Option<i32>,
     /// Text that explains returnCode.
     #[serde(
         rename = "returnCodeMessage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub return_code_message: ::std::option::Option<::std::string::String>,
     /// Text that describes the content that was skipped.
     #[serde(rename = "skipInfo", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub skip_info: ::std::option::Option<::std::string::String>,
     /// Unix-style full path of the source directory being cloned.
     #[serde(
         rename = "srcDirectory",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub src_directory: ::std::option::Option<::std::string::String>,
     /// When the operation started, in POSIX time.
     #[serde(
         rename = "startTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub start_time: ::std::option::Option<i64>,
     /// The virtual server's ID; 0 is the management virtual server and 255 means not assigned to a virtual server.
     #[serde(
         rename = "virtualServerId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub virtual_server_id: ::std::option::Option<i32>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TreeCloneJob {
     pub fn builder() -> builder::TreeCloneJob {
@@ -267,6 +259,7 @@ pub enum TreeCloneJobJobState {
 );
 /// The tree clone jobs of a file system.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::TreeCloneJobs")]
 #[non_exhaustive]
 pub struct TreeCloneJobs {
     #[serde(
@@ -274,8 +267,11 @@ pub struct TreeCloneJobs {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub tree_clone_jobs: ::std::vec::Vec<TreeCloneJob>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TreeCloneJobs {
     pub fn builder() -> builder::TreeCloneJobs {
@@ -294,12 +290,14 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for BadRequestError {
         fn default() -> Self {
             Self {
                 error_code: Ok(Default::default()),
                 error_msg: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -337,6 +335,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 error_msg: value.error_msg?,
+                unread: value.unread,
             })
         }
     }
@@ -345,6 +344,7 @@ pub mod builder {
             Self {
                 error_code: Ok(value.error_code),
                 error_msg: Ok(value.error_msg),
+                unread: value.unread,
             }
         }
     }
@@ -362,6 +362,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for DetailedError {
         fn default() -> Self {
@@ -369,6 +370,7 @@ pub mod builder {
                 error_code: Ok(Default::default()),
                 error_detail: Ok(Default::default()),
                 error_msg: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -419,6 +421,7 @@ pub mod builder {
                 error_code: value.error_code?,
                 error_detail: value.error_detail?,
                 error_msg: value.error_msg?,
+                unread: value.unread,
             })
         }
     }
@@ -428,6 +431,7 @@ pub mod builder {
                 error_code: Ok(value.error_code),
                 error_detail: Ok(value.error_detail),
                 error_msg: Ok(value.error_msg),
+                unread: value.unread,
             }
         }
     }
@@ -469,6 +473,7 @@ pub mod builder {
             ::std::option::Option<i32>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ErrorDetail {
         fn default() -> Self {
@@ -482,6 +487,7 @@ pub mod builder {
                 reason: Ok(Default::default()),
                 returned_value: Ok(Default::default()),
                 sub_code: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -604,6 +610,7 @@ pub mod builder {
                 reason: value.reason?,
                 returned_value: value.returned_value?,
                 sub_code: value.sub_code?,
+                unread: value.unread,
             })
         }
     }
@@ -619,6 +626,7 @@ pub mod builder {
                 reason: Ok(value.reason),
                 returned_value: Ok(value.returned_value),
                 sub_code: Ok(value.sub_code),
+                unread: value.unread,
             }
         }
     }
@@ -628,11 +636,13 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ForbiddenError {
         fn default() -> Self {
             Self {
                 error_msg: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -657,6 +667,7 @@ pub mod builder {
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
                 error_msg: value.error_msg?,
+                unread: value.unread,
             })
         }
     }
@@ -664,6 +675,7 @@ pub mod builder {
         fn from(value: super::ForbiddenError) -> Self {
             Self {
                 error_msg: Ok(value.error_msg),
+                unread: value.unread,
             }
         }
     }
@@ -745,6 +757,7 @@ pub mod builder {
             ::std::option::Option<i32>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TreeCloneJob {
         fn default() -> Self {
@@ -768,6 +781,7 @@ pub mod builder {
                 src_directory: Ok(Default::default()),
                 start_time: Ok(Default::default()),
                 virtual_server_id: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1032,6 +1046,7 @@ pub mod builder {
                 src_directory: value.src_directory?,
                 start_time: value.start_time?,
                 virtual_server_id: value.virtual_server_id?,
+                unread: value.unread,
             })
         }
     }
@@ -1057,6 +1072,7 @@ pub mod builder {
                 src_directory: Ok(value.src_directory),
                 start_time: Ok(value.start_time),
                 virtual_server_id: Ok(value.virtual_server_id),
+                unread: value.unread,
             }
         }
     }
@@ -1066,11 +1082,13 @@ pub mod builder {
             ::std::vec::Vec<super::TreeCloneJob>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TreeCloneJobs {
         fn default() -> Self {
             Self {
                 tree_clone_jobs: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1095,6 +1113,7 @@ pub mod builder {
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
                 tree_clone_jobs: value.tree_clone_jobs?,
+                unread: value.unread,
             })
         }
     }
@@ -1102,6 +1121,7 @@ pub mod builder {
         fn from(value: super::TreeCloneJobs) -> Self {
             Self {
                 tree_clone_jobs: Ok(value.tree_clone_jobs),
+                unread: value.unread,
             }
         }
     }
@@ -1136,5 +1156,401 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+/// The wire forms records are read through (see `storage_jobs_runtime::serde_util`).
+#[doc(hidden)]
+pub mod wire {
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct BadRequestError {
+        #[serde(
+            rename = "errorCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        error_code: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(
+            rename = "errorMsg",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        error_msg: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<BadRequestError> for super::BadRequestError {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: BadRequestError) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                error_code: unread.value(wire.error_code, "errorCode"),
+                error_msg: unread.value(wire.error_msg, "errorMsg"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::BadRequestError {
+        type Wire = BadRequestError;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct DetailedError {
+        #[serde(
+            rename = "errorCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        error_code: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(
+            rename = "errorDetail",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        error_detail: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::ErrorDetail>,
+        >,
+        #[serde(
+            rename = "errorMsg",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        error_msg: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<DetailedError> for super::DetailedError {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: DetailedError) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                error_code: unread.value(wire.error_code, "errorCode"),
+                error_detail: unread.value(wire.error_detail, "errorDetail"),
+                error_msg: unread.value(wire.error_msg, "errorMsg"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::DetailedError {
+        type Wire = DetailedError;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ErrorDetail {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        detail: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        fault: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "fileName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        file_name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        function: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "lineNumber",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        line_number: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i32>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        reason: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "returnedValue",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        returned_value: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i32>,
+        >,
+        #[serde(
+            rename = "subCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        sub_code: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ErrorDetail> for super::ErrorDetail {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ErrorDetail) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                detail: unread.value(wire.detail, "detail"),
+                fault: unread.value(wire.fault, "fault"),
+                file_name: unread.value(wire.file_name, "fileName"),
+                function: unread.value(wire.function, "function"),
+                line_number: unread.value(wire.line_number, "lineNumber"),
+                message: unread.value(wire.message, "message"),
+                reason: unread.value(wire.reason, "reason"),
+                returned_value: unread.value(wire.returned_value, "returnedValue"),
+                sub_code: unread.value(wire.sub_code, "subCode"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ErrorDetail {
+        type Wire = ErrorDetail;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ForbiddenError {
+        #[serde(
+            rename = "errorMsg",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        error_msg: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ForbiddenError> for super::ForbiddenError {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ForbiddenError) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                error_msg: unread.value(wire.error_msg, "errorMsg"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ForbiddenError {
+        type Wire = ForbiddenError;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TreeCloneJob {
+        #[serde(
+            rename = "dataBytesCloned",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        data_bytes_cloned: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "directoriesMissing",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        directories_missing: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "directoriesProcessed",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        directories_processed: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "dstDirectory",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        dst_directory: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "endTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        end_time: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(
+            rename = "ensureCreate",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ensure_create: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<bool>,
+        >,
+        #[serde(
+            rename = "errorDetails",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        error_details: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "filesCloned",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        files_cloned: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "filesMissing",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        files_missing: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "filesSkipped",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        files_skipped: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "filesystemId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        filesystem_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "jobId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        job_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "jobState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        job_state: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::TreeCloneJobJobState>,
+        >,
+        #[serde(
+            rename = "returnCode",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        return_code: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i32>,
+        >,
+        #[serde(
+            rename = "returnCodeMessage",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        return_code_message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "skipInfo",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        skip_info: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "srcDirectory",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        src_directory: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "startTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        start_time: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(
+            rename = "virtualServerId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        virtual_server_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i32>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TreeCloneJob> for super::TreeCloneJob {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TreeCloneJob) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                data_bytes_cloned: unread
+                    .value(wire.data_bytes_cloned, "dataBytesCloned"),
+                directories_missing: unread
+                    .value(wire.directories_missing, "directoriesMissing"),
+                directories_processed: unread
+                    .value(wire.directories_processed, "directoriesProcessed"),
+                dst_directory: unread.value(wire.dst_directory, "dstDirectory"),
+                end_time: unread.value(wire.end_time, "endTime"),
+                ensure_create: unread.value(wire.ensure_create, "ensureCreate"),
+                error_details: unread.value(wire.error_details, "errorDetails"),
+                files_cloned: unread.value(wire.files_cloned, "filesCloned"),
+                files_missing: unread.value(wire.files_missing, "filesMissing"),
+                files_skipped: unread.value(wire.files_skipped, "filesSkipped"),
+                filesystem_id: unread.value(wire.filesystem_id, "filesystemId"),
+                job_id: unread.value(wire.job_id, "jobId"),
+                job_state: unread.value(wire.job_state, "jobState"),
+                return_code: unread.value(wire.return_code, "returnCode"),
+                return_code_message: unread
+                    .value(wire.return_code_message, "returnCodeMessage"),
+                skip_info: unread.value(wire.skip_info, "skipInfo"),
+                src_directory: unread.value(wire.src_directory, "srcDirectory"),
+                start_time: unread.value(wire.start_time, "startTime"),
+                virtual_server_id: unread
+                    .value(wire.virtual_server_id, "virtualServerId"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TreeCloneJob {
+        type Wire = TreeCloneJob;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TreeCloneJobs {
+        #[serde(
+            rename = "treeCloneJobs",
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        tree_clone_jobs: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::TreeCloneJob>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TreeCloneJobs> for super::TreeCloneJobs {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TreeCloneJobs) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                tree_clone_jobs: unread.list(wire.tree_clone_jobs, "treeCloneJobs"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TreeCloneJobs {
+        type Wire = TreeCloneJobs;
     }
 }

@@ -2,16 +2,19 @@
 
 /// An argument of an error message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ErrorArguments")]
 #[non_exhaustive]
 pub struct ErrorArguments {
     /// Argument code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Message argument.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ErrorArguments {
     pub fn builder() -> builder::ErrorArguments {
@@ -20,24 +23,25 @@ impl ErrorArguments {
 }
 /// An error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ErrorBody")]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Arguments of the message.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub arguments: ::std::vec::Vec<ErrorArguments>,
     /// Error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Error message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// The parameter that caused the error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub target: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ErrorBody {
     pub fn builder() -> builder::ErrorBody {
@@ -46,10 +50,15 @@ impl ErrorBody {
 }
 /// Body of an error response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ErrorResponse")]
 #[non_exhaustive]
 pub struct ErrorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ErrorBody>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ErrorResponse {
     pub fn builder() -> builder::ErrorResponse {
@@ -58,12 +67,16 @@ impl ErrorResponse {
 }
 /// A link.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Href")]
 #[non_exhaustive]
 pub struct Href {
     /// The link's target.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub href: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Href {
     pub fn builder() -> builder::Href {
@@ -72,19 +85,17 @@ impl Href {
 }
 /// An asynchronous job.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Job")]
 #[non_exhaustive]
 pub struct Job {
     /// The final error code when the state is failure.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<i64>,
     /// Describes the job, so it can be recognized without its UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub description: ::std::option::Option<::std::string::String>,
     /// When the job ended.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub end_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
@@ -94,26 +105,26 @@ pub struct Job {
     pub links: ::std::option::Option<SelfLink>,
     /// Details of the job's current state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<JobNode>,
     /// When the job started.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     /// The job's state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub state: ::std::option::Option<JobState>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub svm: ::std::option::Option<JobSvm>,
     /// The job's UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub uuid: ::std::option::Option<::uuid::Uuid>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Job {
     pub fn builder() -> builder::Job {
@@ -122,12 +133,16 @@ impl Job {
 }
 /// The node the job runs on.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::JobNode")]
 #[non_exhaustive]
 pub struct JobNode {
     /// The node's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl JobNode {
     pub fn builder() -> builder::JobNode {
@@ -136,17 +151,20 @@ impl JobNode {
 }
 /// A page of jobs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::JobResponse")]
 #[non_exhaustive]
 pub struct JobResponse {
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<Links>,
     /// Number of records.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub num_records: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub records: ::std::vec::Vec<Job>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl JobResponse {
     pub fn builder() -> builder::JobResponse {
@@ -171,18 +189,21 @@ pub enum JobState {
 );
 /// The storage VM the job belongs to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::JobSvm")]
 #[non_exhaustive]
 pub struct JobSvm {
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<SelfLink>,
     /// The storage VM's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The storage VM's UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub uuid: ::std::option::Option<::uuid::Uuid>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl JobSvm {
     pub fn builder() -> builder::JobSvm {
@@ -191,12 +212,17 @@ impl JobSvm {
 }
 /// Links of a collection.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Links")]
 #[non_exhaustive]
 pub struct Links {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<Href>,
     #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<Href>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Links {
     pub fn builder() -> builder::Links {
@@ -218,10 +244,15 @@ pub enum ModifyClusterJobAction {
 );
 /// Link to the resource itself.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::SelfLink")]
 #[non_exhaustive]
 pub struct SelfLink {
     #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<Href>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl SelfLink {
     pub fn builder() -> builder::SelfLink {
@@ -240,12 +271,14 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ErrorArguments {
         fn default() -> Self {
             Self {
                 code: Ok(Default::default()),
                 message: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -281,6 +314,7 @@ pub mod builder {
             Ok(Self {
                 code: value.code?,
                 message: value.message?,
+                unread: value.unread,
             })
         }
     }
@@ -289,6 +323,7 @@ pub mod builder {
             Self {
                 code: Ok(value.code),
                 message: Ok(value.message),
+                unread: value.unread,
             }
         }
     }
@@ -310,6 +345,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ErrorBody {
         fn default() -> Self {
@@ -318,6 +354,7 @@ pub mod builder {
                 code: Ok(Default::default()),
                 message: Ok(Default::default()),
                 target: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -377,6 +414,7 @@ pub mod builder {
                 code: value.code?,
                 message: value.message?,
                 target: value.target?,
+                unread: value.unread,
             })
         }
     }
@@ -387,6 +425,7 @@ pub mod builder {
                 code: Ok(value.code),
                 message: Ok(value.message),
                 target: Ok(value.target),
+                unread: value.unread,
             }
         }
     }
@@ -396,11 +435,13 @@ pub mod builder {
             ::std::option::Option<super::ErrorBody>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ErrorResponse {
         fn default() -> Self {
             Self {
                 error: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -421,12 +462,18 @@ pub mod builder {
         fn try_from(
             value: ErrorResponse,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { error: value.error? })
+            Ok(Self {
+                error: value.error?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
         fn from(value: super::ErrorResponse) -> Self {
-            Self { error: Ok(value.error) }
+            Self {
+                error: Ok(value.error),
+                unread: value.unread,
+            }
         }
     }
     #[derive(Clone, Debug)]
@@ -435,11 +482,13 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Href {
         fn default() -> Self {
             Self {
                 href: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -460,12 +509,18 @@ pub mod builder {
         fn try_from(
             value: Href,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { href: value.href? })
+            Ok(Self {
+                href: value.href?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::Href> for Href {
         fn from(value: super::Href) -> Self {
-            Self { href: Ok(value.href) }
+            Self {
+                href: Ok(value.href),
+                unread: value.unread,
+            }
         }
     }
     #[derive(Clone, Debug)]
@@ -511,6 +566,7 @@ pub mod builder {
             ::std::option::Option<::uuid::Uuid>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Job {
         fn default() -> Self {
@@ -526,6 +582,7 @@ pub mod builder {
                 state: Ok(Default::default()),
                 svm: Ok(Default::default()),
                 uuid: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -670,6 +727,7 @@ pub mod builder {
                 state: value.state?,
                 svm: value.svm?,
                 uuid: value.uuid?,
+                unread: value.unread,
             })
         }
     }
@@ -687,6 +745,7 @@ pub mod builder {
                 state: Ok(value.state),
                 svm: Ok(value.svm),
                 uuid: Ok(value.uuid),
+                unread: value.unread,
             }
         }
     }
@@ -696,11 +755,13 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for JobNode {
         fn default() -> Self {
             Self {
                 name: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -721,12 +782,18 @@ pub mod builder {
         fn try_from(
             value: JobNode,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { name: value.name? })
+            Ok(Self {
+                name: value.name?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::JobNode> for JobNode {
         fn from(value: super::JobNode) -> Self {
-            Self { name: Ok(value.name) }
+            Self {
+                name: Ok(value.name),
+                unread: value.unread,
+            }
         }
     }
     #[derive(Clone, Debug)]
@@ -743,6 +810,7 @@ pub mod builder {
             ::std::vec::Vec<super::Job>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for JobResponse {
         fn default() -> Self {
@@ -750,6 +818,7 @@ pub mod builder {
                 links: Ok(Default::default()),
                 num_records: Ok(Default::default()),
                 records: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -798,6 +867,7 @@ pub mod builder {
                 links: value.links?,
                 num_records: value.num_records?,
                 records: value.records?,
+                unread: value.unread,
             })
         }
     }
@@ -807,6 +877,7 @@ pub mod builder {
                 links: Ok(value.links),
                 num_records: Ok(value.num_records),
                 records: Ok(value.records),
+                unread: value.unread,
             }
         }
     }
@@ -824,6 +895,7 @@ pub mod builder {
             ::std::option::Option<::uuid::Uuid>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for JobSvm {
         fn default() -> Self {
@@ -831,6 +903,7 @@ pub mod builder {
                 links: Ok(Default::default()),
                 name: Ok(Default::default()),
                 uuid: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -875,6 +948,7 @@ pub mod builder {
                 links: value.links?,
                 name: value.name?,
                 uuid: value.uuid?,
+                unread: value.unread,
             })
         }
     }
@@ -884,6 +958,7 @@ pub mod builder {
                 links: Ok(value.links),
                 name: Ok(value.name),
                 uuid: Ok(value.uuid),
+                unread: value.unread,
             }
         }
     }
@@ -897,12 +972,14 @@ pub mod builder {
             ::std::option::Option<super::Href>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Links {
         fn default() -> Self {
             Self {
                 next: Ok(Default::default()),
                 self_: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -936,6 +1013,7 @@ pub mod builder {
             Ok(Self {
                 next: value.next?,
                 self_: value.self_?,
+                unread: value.unread,
             })
         }
     }
@@ -944,6 +1022,7 @@ pub mod builder {
             Self {
                 next: Ok(value.next),
                 self_: Ok(value.self_),
+                unread: value.unread,
             }
         }
     }
@@ -953,11 +1032,13 @@ pub mod builder {
             ::std::option::Option<super::Href>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for SelfLink {
         fn default() -> Self {
             Self {
                 self_: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -978,12 +1059,18 @@ pub mod builder {
         fn try_from(
             value: SelfLink,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { self_: value.self_? })
+            Ok(Self {
+                self_: value.self_?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::SelfLink> for SelfLink {
         fn from(value: super::SelfLink) -> Self {
-            Self { self_: Ok(value.self_) }
+            Self {
+                self_: Ok(value.self_),
+                unread: value.unread,
+            }
         }
     }
 }
@@ -1017,5 +1104,352 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+/// The wire forms records are read through (see `storage_jobs_runtime::serde_util`).
+#[doc(hidden)]
+pub mod wire {
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ErrorArguments {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        code: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ErrorArguments> for super::ErrorArguments {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ErrorArguments) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                code: unread.value(wire.code, "code"),
+                message: unread.value(wire.message, "message"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ErrorArguments {
+        type Wire = ErrorArguments;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ErrorBody {
+        #[serde(
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        arguments: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::ErrorArguments>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        code: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        target: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ErrorBody) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                arguments: unread.list(wire.arguments, "arguments"),
+                code: unread.value(wire.code, "code"),
+                message: unread.value(wire.message, "message"),
+                target: unread.value(wire.target, "target"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ErrorBody {
+        type Wire = ErrorBody;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ErrorResponse {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        error: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::ErrorBody>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ErrorResponse) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                error: unread.value(wire.error, "error"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ErrorResponse {
+        type Wire = ErrorResponse;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Href {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        href: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Href> for super::Href {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Href) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                href: unread.value(wire.href, "href"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Href {
+        type Wire = Href;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Job {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        code: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        description: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        end_time: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<
+                ::chrono::DateTime<::chrono::offset::FixedOffset>,
+            >,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        error: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::ErrorBody>,
+        >,
+        #[serde(
+            rename = "_links",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        links: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::SelfLink>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        node: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::JobNode>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        start_time: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<
+                ::chrono::DateTime<::chrono::offset::FixedOffset>,
+            >,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        state: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::JobState>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        svm: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::JobSvm>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        uuid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Job> for super::Job {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Job) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                code: unread.value(wire.code, "code"),
+                description: unread.value(wire.description, "description"),
+                end_time: unread.value(wire.end_time, "end_time"),
+                error: unread.value(wire.error, "error"),
+                links: unread.value(wire.links, "_links"),
+                message: unread.value(wire.message, "message"),
+                node: unread.value(wire.node, "node"),
+                start_time: unread.value(wire.start_time, "start_time"),
+                state: unread.value(wire.state, "state"),
+                svm: unread.value(wire.svm, "svm"),
+                uuid: unread.value(wire.uuid, "uuid"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Job {
+        type Wire = Job;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct JobNode {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<JobNode> for super::JobNode {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: JobNode) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                name: unread.value(wire.name, "name"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::JobNode {
+        type Wire = JobNode;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct JobResponse {
+        #[serde(
+            rename = "_links",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        links: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Links>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        num_records: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        records: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::Job>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<JobResponse> for super::JobResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: JobResponse) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                links: unread.value(wire.links, "_links"),
+                num_records: unread.value(wire.num_records, "num_records"),
+                records: unread.list(wire.records, "records"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::JobResponse {
+        type Wire = JobResponse;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct JobSvm {
+        #[serde(
+            rename = "_links",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        links: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::SelfLink>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        uuid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<JobSvm> for super::JobSvm {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: JobSvm) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                links: unread.value(wire.links, "_links"),
+                name: unread.value(wire.name, "name"),
+                uuid: unread.value(wire.uuid, "uuid"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::JobSvm {
+        type Wire = JobSvm;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Links {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        next: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Href>,
+        >,
+        #[serde(
+            rename = "self",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        self_: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Href>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Links> for super::Links {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Links) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                next: unread.value(wire.next, "next"),
+                self_: unread.value(wire.self_, "self"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Links {
+        type Wire = Links;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct SelfLink {
+        #[serde(
+            rename = "self",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        self_: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::Href>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<SelfLink> for super::SelfLink {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: SelfLink) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                self_: unread.value(wire.self_, "self"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::SelfLink {
+        type Wire = SelfLink;
     }
 }

@@ -2,20 +2,22 @@
 
 /// Body of a 400 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ErrorResponse")]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// The error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Details of the error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub details: ::std::option::Option<::std::string::String>,
     /// The error message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ErrorResponse {
     pub fn builder() -> builder::ErrorResponse {
@@ -24,6 +26,7 @@ impl ErrorResponse {
 }
 /// A job and its current state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::Job")]
 #[non_exhaustive]
 pub struct Job {
     /// The bucket the job works on.
@@ -31,13 +34,11 @@ pub struct Job {
         rename = "bucketName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub bucket_name: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "completeTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub complete_time: ::std::option::Option<Timestamp>,
     #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<MetadataId>,
@@ -47,27 +48,27 @@ pub struct Job {
         default,
         skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
     )]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub job_params: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// The job's state.
     #[serde(rename = "jobState", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_state: ::std::option::Option<JobJobState>,
     #[serde(rename = "jobStats", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_stats: ::std::option::Option<JobStats>,
     /// The kind of job.
     #[serde(rename = "jobType", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub job_type: ::std::option::Option<JobJobType>,
     #[serde(
         rename = "startTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub start_time: ::std::option::Option<Timestamp>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl Job {
     pub fn builder() -> builder::Job {
@@ -109,6 +110,7 @@ pub enum JobJobType {
 );
 /// Which jobs to list and which page of them.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::JobListRequest")]
 #[non_exhaustive]
 pub struct JobListRequest {
     /// Only list the jobs of this bucket; without it, jobs of every bucket are listed.
@@ -116,21 +118,22 @@ pub struct JobListRequest {
         rename = "bucketName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub bucket_name: ::std::option::Option<::std::string::String>,
     /// The most results to return.
     #[serde(rename = "pageSize", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub page_size: ::std::option::Option<i64>,
     /// The page token of the previous response, to get the next page.
     #[serde(
         rename = "pageToken",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub page_token: ::std::option::Option<::std::string::String>,
     #[serde(rename = "userId", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<MetadataId>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl JobListRequest {
     pub fn builder() -> builder::JobListRequest {
@@ -139,6 +142,7 @@ impl JobListRequest {
 }
 /// A page of jobs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(try_from = "wire::JobListResponse")]
 #[non_exhaustive]
 pub struct JobListResponse {
     /// The jobs of this page.
@@ -148,8 +152,11 @@ pub struct JobListResponse {
         rename = "pageToken",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub page_token: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl JobListResponse {
     pub fn builder() -> builder::JobListResponse {
@@ -158,16 +165,19 @@ impl JobListResponse {
 }
 /// Counts of the items a job has handled.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::JobStats")]
 #[non_exhaustive]
 pub struct JobStats {
     /// Items that failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub failed: ::std::option::Option<i64>,
     /// Items processed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub processed: ::std::option::Option<i64>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl JobStats {
     pub fn builder() -> builder::JobStats {
@@ -176,10 +186,15 @@ impl JobStats {
 }
 /// An integer identifier.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(try_from = "wire::MetadataId")]
 #[non_exhaustive]
 pub struct MetadataId {
     /// The identifier.
     pub id: i32,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl MetadataId {
     pub fn builder() -> builder::MetadataId {
@@ -245,16 +260,19 @@ impl ::std::convert::From<f64> for Timestamp {
 }
 /// Why the identity provider refused a grant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::TokenError")]
 #[non_exhaustive]
 pub struct TokenError {
     /// An OAuth error code, for example `invalid_grant`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error: ::std::option::Option<::std::string::String>,
     /// What went wrong.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub error_description: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TokenError {
     pub fn builder() -> builder::TokenError {
@@ -263,24 +281,26 @@ impl TokenError {
 }
 /// A grant for an access token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(try_from = "wire::TokenRequest")]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// The client registered with the identity provider.
     pub client_id: ::std::string::String,
     /// That client's secret.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// The kind of grant; `password` for a user.
     pub grant_type: ::std::string::String,
     /// The user's password.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The user's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub username: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TokenRequest {
     pub fn builder() -> builder::TokenRequest {
@@ -289,28 +309,28 @@ impl TokenRequest {
 }
 /// An access token and its lifetime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::TokenResponse")]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The token later calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Seconds the access token stays valid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub expires_in: ::std::option::Option<i64>,
     /// Seconds the refresh token stays valid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_expires_in: ::std::option::Option<i64>,
     /// A token that gets the next access token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// How to send the token; `Bearer`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub token_type: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TokenResponse {
     pub fn builder() -> builder::TokenResponse {
@@ -333,6 +353,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ErrorResponse {
         fn default() -> Self {
@@ -340,6 +361,7 @@ pub mod builder {
                 code: Ok(Default::default()),
                 details: Ok(Default::default()),
                 message: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -388,6 +410,7 @@ pub mod builder {
                 code: value.code?,
                 details: value.details?,
                 message: value.message?,
+                unread: value.unread,
             })
         }
     }
@@ -397,6 +420,7 @@ pub mod builder {
                 code: Ok(value.code),
                 details: Ok(value.details),
                 message: Ok(value.message),
+                unread: value.unread,
             }
         }
     }
@@ -434,6 +458,7 @@ pub mod builder {
             ::std::option::Option<super::Timestamp>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for Job {
         fn default() -> Self {
@@ -446,6 +471,7 @@ pub mod builder {
                 job_stats: Ok(Default::default()),
                 job_type: Ok(Default::default()),
                 start_time: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -561,6 +587,7 @@ pub mod builder {
                 job_stats: value.job_stats?,
                 job_type: value.job_type?,
                 start_time: value.start_time?,
+                unread: value.unread,
             })
         }
     }
@@ -575,6 +602,7 @@ pub mod builder {
                 job_stats: Ok(value.job_stats),
                 job_type: Ok(value.job_type),
                 start_time: Ok(value.start_time),
+                unread: value.unread,
             }
         }
     }
@@ -596,6 +624,7 @@ pub mod builder {
             ::std::option::Option<super::MetadataId>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for JobListRequest {
         fn default() -> Self {
@@ -604,6 +633,7 @@ pub mod builder {
                 page_size: Ok(Default::default()),
                 page_token: Ok(Default::default()),
                 user_id: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -667,6 +697,7 @@ pub mod builder {
                 page_size: value.page_size?,
                 page_token: value.page_token?,
                 user_id: value.user_id?,
+                unread: value.unread,
             })
         }
     }
@@ -677,6 +708,7 @@ pub mod builder {
                 page_size: Ok(value.page_size),
                 page_token: Ok(value.page_token),
                 user_id: Ok(value.user_id),
+                unread: value.unread,
             }
         }
     }
@@ -687,12 +719,14 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for JobListResponse {
         fn default() -> Self {
             Self {
                 jobs: Err("no value supplied for jobs".to_string()),
                 page_token: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -728,6 +762,7 @@ pub mod builder {
             Ok(Self {
                 jobs: value.jobs?,
                 page_token: value.page_token?,
+                unread: value.unread,
             })
         }
     }
@@ -736,6 +771,7 @@ pub mod builder {
             Self {
                 jobs: Ok(value.jobs),
                 page_token: Ok(value.page_token),
+                unread: value.unread,
             }
         }
     }
@@ -746,12 +782,14 @@ pub mod builder {
             ::std::option::Option<i64>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for JobStats {
         fn default() -> Self {
             Self {
                 failed: Ok(Default::default()),
                 processed: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -787,6 +825,7 @@ pub mod builder {
             Ok(Self {
                 failed: value.failed?,
                 processed: value.processed?,
+                unread: value.unread,
             })
         }
     }
@@ -795,17 +834,20 @@ pub mod builder {
             Self {
                 failed: Ok(value.failed),
                 processed: Ok(value.processed),
+                unread: value.unread,
             }
         }
     }
     #[derive(Clone, Debug)]
     pub struct MetadataId {
         id: ::std::result::Result<i32, ::std::string::String>,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for MetadataId {
         fn default() -> Self {
             Self {
                 id: Err("no value supplied for id".to_string()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -826,12 +868,18 @@ pub mod builder {
         fn try_from(
             value: MetadataId,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { id: value.id? })
+            Ok(Self {
+                id: value.id?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::MetadataId> for MetadataId {
         fn from(value: super::MetadataId) -> Self {
-            Self { id: Ok(value.id) }
+            Self {
+                id: Ok(value.id),
+                unread: value.unread,
+            }
         }
     }
     #[derive(Clone, Debug)]
@@ -844,12 +892,14 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TokenError {
         fn default() -> Self {
             Self {
                 error: Ok(Default::default()),
                 error_description: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -885,6 +935,7 @@ pub mod builder {
             Ok(Self {
                 error: value.error?,
                 error_description: value.error_description?,
+                unread: value.unread,
             })
         }
     }
@@ -893,6 +944,7 @@ pub mod builder {
             Self {
                 error: Ok(value.error),
                 error_description: Ok(value.error_description),
+                unread: value.unread,
             }
         }
     }
@@ -912,6 +964,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TokenRequest {
         fn default() -> Self {
@@ -921,6 +974,7 @@ pub mod builder {
                 grant_type: Err("no value supplied for grant_type".to_string()),
                 password: Ok(Default::default()),
                 username: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -997,6 +1051,7 @@ pub mod builder {
                 grant_type: value.grant_type?,
                 password: value.password?,
                 username: value.username?,
+                unread: value.unread,
             })
         }
     }
@@ -1008,6 +1063,7 @@ pub mod builder {
                 grant_type: Ok(value.grant_type),
                 password: Ok(value.password),
                 username: Ok(value.username),
+                unread: value.unread,
             }
         }
     }
@@ -1033,6 +1089,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TokenResponse {
         fn default() -> Self {
@@ -1042,6 +1099,7 @@ pub mod builder {
                 refresh_expires_in: Ok(Default::default()),
                 refresh_token: Ok(Default::default()),
                 token_type: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1120,6 +1178,7 @@ pub mod builder {
                 refresh_expires_in: value.refresh_expires_in?,
                 refresh_token: value.refresh_token?,
                 token_type: value.token_type?,
+                unread: value.unread,
             })
         }
     }
@@ -1131,6 +1190,7 @@ pub mod builder {
                 refresh_expires_in: Ok(value.refresh_expires_in),
                 refresh_token: Ok(value.refresh_token),
                 token_type: Ok(value.token_type),
+                unread: value.unread,
             }
         }
     }
@@ -1165,5 +1225,418 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+/// The wire forms records are read through (see `storage_jobs_runtime::serde_util`).
+#[doc(hidden)]
+pub mod wire {
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ErrorResponse {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        code: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        details: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ErrorResponse) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                code: unread.value(wire.code, "code"),
+                details: unread.value(wire.details, "details"),
+                message: unread.value(wire.message, "message"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ErrorResponse {
+        type Wire = ErrorResponse;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct Job {
+        #[serde(
+            rename = "bucketName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        bucket_name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "completeTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        complete_time: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::Timestamp>,
+        >,
+        #[serde(
+            rename = "jobId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        job_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::MetadataId>,
+        >,
+        #[serde(
+            rename = "jobParams",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        job_params: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        #[serde(
+            rename = "jobState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        job_state: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::JobJobState>,
+        >,
+        #[serde(
+            rename = "jobStats",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        job_stats: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::JobStats>,
+        >,
+        #[serde(
+            rename = "jobType",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        job_type: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::JobJobType>,
+        >,
+        #[serde(
+            rename = "startTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        start_time: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::Timestamp>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<Job> for super::Job {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: Job) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                bucket_name: unread.value(wire.bucket_name, "bucketName"),
+                complete_time: unread.value(wire.complete_time, "completeTime"),
+                job_id: unread.value(wire.job_id, "jobId"),
+                job_params: unread
+                    .value(wire.job_params, "jobParams")
+                    .unwrap_or_default(),
+                job_state: unread.value(wire.job_state, "jobState"),
+                job_stats: unread.value(wire.job_stats, "jobStats"),
+                job_type: unread.value(wire.job_type, "jobType"),
+                start_time: unread.value(wire.start_time, "startTime"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::Job {
+        type Wire = Job;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct JobListRequest {
+        #[serde(
+            rename = "bucketName",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        bucket_name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "pageSize",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        page_size: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(
+            rename = "pageToken",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        page_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "userId",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        user_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::MetadataId>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<JobListRequest> for super::JobListRequest {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: JobListRequest) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                bucket_name: unread.value(wire.bucket_name, "bucketName"),
+                page_size: unread.value(wire.page_size, "pageSize"),
+                page_token: unread.value(wire.page_token, "pageToken"),
+                user_id: unread.value(wire.user_id, "userId"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::JobListRequest {
+        type Wire = JobListRequest;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct JobListResponse {
+        #[serde(
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        jobs: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::Job>,
+        >,
+        #[serde(
+            rename = "pageToken",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        page_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<JobListResponse> for super::JobListResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: JobListResponse) -> ::std::result::Result<Self, Self::Error> {
+            ::storage_jobs_runtime::serde_util::Unbuilt::check(
+                &wire,
+                "JobListResponse",
+                &[("jobs", !wire.jobs.unsent())],
+            )?;
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                jobs: unread.list(wire.jobs, "jobs"),
+                page_token: unread.value(wire.page_token, "pageToken"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::JobListResponse {
+        type Wire = JobListResponse;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct JobStats {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        failed: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        processed: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<JobStats> for super::JobStats {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: JobStats) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                failed: unread.value(wire.failed, "failed"),
+                processed: unread.value(wire.processed, "processed"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::JobStats {
+        type Wire = JobStats;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct MetadataId {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        id: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<MetadataId> for super::MetadataId {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: MetadataId) -> ::std::result::Result<Self, Self::Error> {
+            ::storage_jobs_runtime::serde_util::Unbuilt::check(
+                &wire,
+                "MetadataId",
+                &[("id", ::storage_jobs_runtime::serde_util::readable(&wire.id))],
+            )?;
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            let (::std::option::Option::Some(required_0),) = (
+                unread.value(wire.id, "id"),
+            ) else {
+                return ::std::result::Result::Err(
+                    ::storage_jobs_runtime::serde_util::Unbuilt::without_raw(
+                        "MetadataId",
+                        &["id"],
+                    ),
+                );
+            };
+            ::std::result::Result::Ok(Self { id: required_0, unread })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::MetadataId {
+        type Wire = MetadataId;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TokenError {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        error: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        error_description: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TokenError> for super::TokenError {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TokenError) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                error: unread.value(wire.error, "error"),
+                error_description: unread
+                    .value(wire.error_description, "error_description"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TokenError {
+        type Wire = TokenError;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TokenRequest {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        client_id: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        client_secret: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        grant_type: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        password: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        username: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TokenRequest) -> ::std::result::Result<Self, Self::Error> {
+            ::storage_jobs_runtime::serde_util::Unbuilt::check(
+                &wire,
+                "TokenRequest",
+                &[
+                    (
+                        "client_id",
+                        ::storage_jobs_runtime::serde_util::readable(&wire.client_id),
+                    ),
+                    (
+                        "grant_type",
+                        ::storage_jobs_runtime::serde_util::readable(&wire.grant_type),
+                    ),
+                ],
+            )?;
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            let (
+                ::std::option::Option::Some(required_0),
+                ::std::option::Option::Some(required_1),
+            ) = (
+                unread.value(wire.client_id, "client_id"),
+                unread.value(wire.grant_type, "grant_type"),
+            ) else {
+                return ::std::result::Result::Err(
+                    ::storage_jobs_runtime::serde_util::Unbuilt::without_raw(
+                        "TokenRequest",
+                        &["client_id", "grant_type"],
+                    ),
+                );
+            };
+            ::std::result::Result::Ok(Self {
+                client_id: required_0,
+                client_secret: unread.value(wire.client_secret, "client_secret"),
+                grant_type: required_1,
+                password: unread.value(wire.password, "password"),
+                username: unread.value(wire.username, "username"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TokenRequest {
+        type Wire = TokenRequest;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TokenResponse {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        access_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        expires_in: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        refresh_expires_in: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        refresh_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        token_type: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TokenResponse) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                access_token: unread.value(wire.access_token, "access_token"),
+                expires_in: unread.value(wire.expires_in, "expires_in"),
+                refresh_expires_in: unread
+                    .value(wire.refresh_expires_in, "refresh_expires_in"),
+                refresh_token: unread.value(wire.refresh_token, "refresh_token"),
+                token_type: unread.value(wire.token_type, "token_type"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TokenResponse {
+        type Wire = TokenResponse;
     }
 }

@@ -2,6 +2,7 @@
 
 /// A backup copy job for file shares.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::BackupServerFileShareCopyJob")]
 #[non_exhaustive]
 pub struct BackupServerFileShareCopyJob {
     #[serde(
@@ -14,54 +15,50 @@ pub struct BackupServerFileShareCopyJob {
         rename = "instanceUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub instance_uid: ::std::option::Option<::uuid::Uuid>,
     /// How long copies are kept, in retentionUnit.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub retention: ::std::option::Option<i32>,
     /// The unit of retention.
     #[serde(
         rename = "retentionUnit",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub retention_unit: ::std::option::Option<::std::string::String>,
     /// UID of the file share backup job whose backups are copied.
     #[serde(
         rename = "sourceFileShareJobUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub source_file_share_job_uid: ::std::option::Option<::uuid::Uuid>,
     /// Unique UID of the file share backup job whose backups are copied.
     #[serde(
         rename = "sourceFileShareJobUniqueUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub source_file_share_job_unique_uid: ::std::option::Option<::uuid::Uuid>,
     /// Size of the data the copy job copies, in bytes.
     #[serde(
         rename = "sourceSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub source_size: ::std::option::Option<i64>,
     /// UID of the repository the copies go to.
     #[serde(
         rename = "targetRepositoryUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub target_repository_uid: ::std::option::Option<::uuid::Uuid>,
     /// The copy job's unique UID across backup servers.
     #[serde(
         rename = "uniqueUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub unique_uid: ::std::option::Option<::uuid::Uuid>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl BackupServerFileShareCopyJob {
     pub fn builder() -> builder::BackupServerFileShareCopyJob {
@@ -70,13 +67,17 @@ impl BackupServerFileShareCopyJob {
 }
 /// A page of file share copy jobs with paging information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::BackupServerFileShareCopyJobCollection")]
 #[non_exhaustive]
 pub struct BackupServerFileShareCopyJobCollection {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub data: ::std::vec::Vec<BackupServerFileShareCopyJob>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<ResponseMetadata>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl BackupServerFileShareCopyJobCollection {
     pub fn builder() -> builder::BackupServerFileShareCopyJobCollection {
@@ -85,6 +86,7 @@ impl BackupServerFileShareCopyJobCollection {
 }
 /// Related resources, when the request asked for them with `expand`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::BackupServerFileShareCopyJobEmbedded")]
 #[non_exhaustive]
 pub struct BackupServerFileShareCopyJobEmbedded {
     #[serde(
@@ -92,6 +94,10 @@ pub struct BackupServerFileShareCopyJobEmbedded {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub backup_server_job: ::std::option::Option<BackupServerJob>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl BackupServerFileShareCopyJobEmbedded {
     pub fn builder() -> builder::BackupServerFileShareCopyJobEmbedded {
@@ -100,6 +106,7 @@ impl BackupServerFileShareCopyJobEmbedded {
 }
 /// The backup server job behind a copy job, with its last run.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::BackupServerJob")]
 #[non_exhaustive]
 pub struct BackupServerJob {
     /// Why the last run failed, if it did.
@@ -107,52 +114,48 @@ pub struct BackupServerJob {
         rename = "failureMessage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub failure_message: ::std::option::Option<::std::string::String>,
     /// The job's UID.
     #[serde(
         rename = "instanceUid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub instance_uid: ::std::option::Option<::uuid::Uuid>,
     /// Whether the job runs on its schedule.
     #[serde(
         rename = "isEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub is_enabled: ::std::option::Option<bool>,
     /// How long the last run took, in seconds.
     #[serde(
         rename = "lastDuration",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub last_duration: ::std::option::Option<i64>,
     /// When the last run ended.
     #[serde(
         rename = "lastEndTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub last_end_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     /// When the last run started.
     #[serde(rename = "lastRun", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub last_run: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     /// The job's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The state of the job's current or last run.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub status: ::std::option::Option<BackupServerJobStatus>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl BackupServerJob {
     pub fn builder() -> builder::BackupServerJob {
@@ -187,11 +190,15 @@ pub enum BackupServerJobStatus {
 );
 /// Body of an error response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ErrorResponse")]
 #[non_exhaustive]
 pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "::storage_jobs_runtime::serde_util::null_as_default")]
     pub errors: ::std::vec::Vec<ResponseError>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ErrorResponse {
     pub fn builder() -> builder::ErrorResponse {
@@ -200,20 +207,22 @@ impl ErrorResponse {
 }
 /// Where this page sits in the whole collection.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::PagingInformation")]
 #[non_exhaustive]
 pub struct PagingInformation {
     /// Resources in this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub count: ::std::option::Option<i32>,
     /// Resources skipped before this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub offset: ::std::option::Option<i32>,
     /// Resources in the whole collection.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub total: ::std::option::Option<i32>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl PagingInformation {
     pub fn builder() -> builder::PagingInformation {
@@ -222,20 +231,22 @@ impl PagingInformation {
 }
 /// One error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ResponseError")]
 #[non_exhaustive]
 pub struct ResponseError {
     /// The error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub code: ::std::option::Option<i32>,
     /// What went wrong.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// The kind of error.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub type_: ::std::option::Option<ResponseErrorType>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ResponseError {
     pub fn builder() -> builder::ResponseError {
@@ -260,6 +271,7 @@ pub enum ResponseErrorType {
 );
 /// Metadata of a collection response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::ResponseMetadata")]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     #[serde(
@@ -267,6 +279,10 @@ pub struct ResponseMetadata {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub paging_info: ::std::option::Option<PagingInformation>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl ResponseMetadata {
     pub fn builder() -> builder::ResponseMetadata {
@@ -275,26 +291,27 @@ impl ResponseMetadata {
 }
 /// A logon grant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(try_from = "wire::TokenRequest")]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// Which logon method the other fields belong to.
     pub grant_type: TokenRequestGrantType,
     /// The user's password, for the password grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub password: ::std::option::Option<::std::string::String>,
     /// Whether the session may only read.
     #[serde(rename = "readOnly", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub read_only: ::std::option::Option<bool>,
     /// A refresh token from an earlier logon, for the refresh_token grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// The user's name, for the password grant.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub username: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TokenRequest {
     pub fn builder() -> builder::TokenRequest {
@@ -321,32 +338,31 @@ pub enum TokenRequestGrantType {
 );
 /// An access token and what comes with it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(try_from = "wire::TokenResponse")]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The token later calls send as a bearer token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// An encrypted code, for logons that ask for one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub encrypted_code: ::std::option::Option<::std::string::String>,
     /// Seconds the access token stays valid (3600).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub expires_in: ::std::option::Option<i64>,
     /// The token for the second step of a logon with multi-factor authentication.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub mfa_token: ::std::option::Option<::std::string::String>,
     /// The token that gets the next access token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// How to send it; `bearer`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "::storage_jobs_runtime::serde_util::lenient")]
     pub token_type: ::std::option::Option<::std::string::String>,
+    /// What came with this record that has no typed place in it (fields the API
+    /// document does not list, values of another type), as sent.
+    #[serde(flatten)]
+    pub unread: ::storage_jobs_runtime::Unread,
 }
 impl TokenResponse {
     pub fn builder() -> builder::TokenResponse {
@@ -393,6 +409,7 @@ pub mod builder {
             ::std::option::Option<::uuid::Uuid>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for BackupServerFileShareCopyJob {
         fn default() -> Self {
@@ -406,6 +423,7 @@ pub mod builder {
                 source_size: Ok(Default::default()),
                 target_repository_uid: Ok(Default::default()),
                 unique_uid: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -544,6 +562,7 @@ pub mod builder {
                 source_size: value.source_size?,
                 target_repository_uid: value.target_repository_uid?,
                 unique_uid: value.unique_uid?,
+                unread: value.unread,
             })
         }
     }
@@ -562,6 +581,7 @@ pub mod builder {
                 source_size: Ok(value.source_size),
                 target_repository_uid: Ok(value.target_repository_uid),
                 unique_uid: Ok(value.unique_uid),
+                unread: value.unread,
             }
         }
     }
@@ -575,12 +595,14 @@ pub mod builder {
             ::std::option::Option<super::ResponseMetadata>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for BackupServerFileShareCopyJobCollection {
         fn default() -> Self {
             Self {
                 data: Ok(Default::default()),
                 meta: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -617,6 +639,7 @@ pub mod builder {
             Ok(Self {
                 data: value.data?,
                 meta: value.meta?,
+                unread: value.unread,
             })
         }
     }
@@ -626,6 +649,7 @@ pub mod builder {
             Self {
                 data: Ok(value.data),
                 meta: Ok(value.meta),
+                unread: value.unread,
             }
         }
     }
@@ -635,11 +659,13 @@ pub mod builder {
             ::std::option::Option<super::BackupServerJob>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for BackupServerFileShareCopyJobEmbedded {
         fn default() -> Self {
             Self {
                 backup_server_job: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -665,6 +691,7 @@ pub mod builder {
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
                 backup_server_job: value.backup_server_job?,
+                unread: value.unread,
             })
         }
     }
@@ -673,6 +700,7 @@ pub mod builder {
         fn from(value: super::BackupServerFileShareCopyJobEmbedded) -> Self {
             Self {
                 backup_server_job: Ok(value.backup_server_job),
+                unread: value.unread,
             }
         }
     }
@@ -710,6 +738,7 @@ pub mod builder {
             ::std::option::Option<super::BackupServerJobStatus>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for BackupServerJob {
         fn default() -> Self {
@@ -722,6 +751,7 @@ pub mod builder {
                 last_run: Ok(Default::default()),
                 name: Ok(Default::default()),
                 status: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -839,6 +869,7 @@ pub mod builder {
                 last_run: value.last_run?,
                 name: value.name?,
                 status: value.status?,
+                unread: value.unread,
             })
         }
     }
@@ -853,6 +884,7 @@ pub mod builder {
                 last_run: Ok(value.last_run),
                 name: Ok(value.name),
                 status: Ok(value.status),
+                unread: value.unread,
             }
         }
     }
@@ -862,11 +894,13 @@ pub mod builder {
             ::std::vec::Vec<super::ResponseError>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ErrorResponse {
         fn default() -> Self {
             Self {
                 errors: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -887,12 +921,18 @@ pub mod builder {
         fn try_from(
             value: ErrorResponse,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { errors: value.errors? })
+            Ok(Self {
+                errors: value.errors?,
+                unread: value.unread,
+            })
         }
     }
     impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
         fn from(value: super::ErrorResponse) -> Self {
-            Self { errors: Ok(value.errors) }
+            Self {
+                errors: Ok(value.errors),
+                unread: value.unread,
+            }
         }
     }
     #[derive(Clone, Debug)]
@@ -900,6 +940,7 @@ pub mod builder {
         count: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
         offset: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
         total: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for PagingInformation {
         fn default() -> Self {
@@ -907,6 +948,7 @@ pub mod builder {
                 count: Ok(Default::default()),
                 offset: Ok(Default::default()),
                 total: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -951,6 +993,7 @@ pub mod builder {
                 count: value.count?,
                 offset: value.offset?,
                 total: value.total?,
+                unread: value.unread,
             })
         }
     }
@@ -960,6 +1003,7 @@ pub mod builder {
                 count: Ok(value.count),
                 offset: Ok(value.offset),
                 total: Ok(value.total),
+                unread: value.unread,
             }
         }
     }
@@ -974,6 +1018,7 @@ pub mod builder {
             ::std::option::Option<super::ResponseErrorType>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ResponseError {
         fn default() -> Self {
@@ -981,6 +1026,7 @@ pub mod builder {
                 code: Ok(Default::default()),
                 message: Ok(Default::default()),
                 type_: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1027,6 +1073,7 @@ pub mod builder {
                 code: value.code?,
                 message: value.message?,
                 type_: value.type_?,
+                unread: value.unread,
             })
         }
     }
@@ -1036,6 +1083,7 @@ pub mod builder {
                 code: Ok(value.code),
                 message: Ok(value.message),
                 type_: Ok(value.type_),
+                unread: value.unread,
             }
         }
     }
@@ -1045,11 +1093,13 @@ pub mod builder {
             ::std::option::Option<super::PagingInformation>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for ResponseMetadata {
         fn default() -> Self {
             Self {
                 paging_info: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1074,6 +1124,7 @@ pub mod builder {
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
                 paging_info: value.paging_info?,
+                unread: value.unread,
             })
         }
     }
@@ -1081,6 +1132,7 @@ pub mod builder {
         fn from(value: super::ResponseMetadata) -> Self {
             Self {
                 paging_info: Ok(value.paging_info),
+                unread: value.unread,
             }
         }
     }
@@ -1106,6 +1158,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TokenRequest {
         fn default() -> Self {
@@ -1115,6 +1168,7 @@ pub mod builder {
                 read_only: Ok(Default::default()),
                 refresh_token: Ok(Default::default()),
                 username: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1191,6 +1245,7 @@ pub mod builder {
                 read_only: value.read_only?,
                 refresh_token: value.refresh_token?,
                 username: value.username?,
+                unread: value.unread,
             })
         }
     }
@@ -1202,6 +1257,7 @@ pub mod builder {
                 read_only: Ok(value.read_only),
                 refresh_token: Ok(value.refresh_token),
                 username: Ok(value.username),
+                unread: value.unread,
             }
         }
     }
@@ -1231,6 +1287,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        unread: ::storage_jobs_runtime::Unread,
     }
     impl ::std::default::Default for TokenResponse {
         fn default() -> Self {
@@ -1241,6 +1298,7 @@ pub mod builder {
                 mfa_token: Ok(Default::default()),
                 refresh_token: Ok(Default::default()),
                 token_type: Ok(Default::default()),
+                unread: ::std::default::Default::default(),
             }
         }
     }
@@ -1330,6 +1388,7 @@ pub mod builder {
                 mfa_token: value.mfa_token?,
                 refresh_token: value.refresh_token?,
                 token_type: value.token_type?,
+                unread: value.unread,
             })
         }
     }
@@ -1342,6 +1401,7 @@ pub mod builder {
                 mfa_token: Ok(value.mfa_token),
                 refresh_token: Ok(value.refresh_token),
                 token_type: Ok(value.token_type),
+                unread: value.unread,
             }
         }
     }
@@ -1376,5 +1436,485 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+/// The wire forms records are read through (see `storage_jobs_runtime::serde_util`).
+#[doc(hidden)]
+pub mod wire {
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct BackupServerFileShareCopyJob {
+        #[serde(
+            rename = "_embedded",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        embedded: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<
+                super::BackupServerFileShareCopyJobEmbedded,
+            >,
+        >,
+        #[serde(
+            rename = "instanceUid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        instance_uid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        retention: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(
+            rename = "retentionUnit",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        retention_unit: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "sourceFileShareJobUid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        source_file_share_job_uid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(
+            rename = "sourceFileShareJobUniqueUid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        source_file_share_job_unique_uid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(
+            rename = "sourceSize",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        source_size: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "targetRepositoryUid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        target_repository_uid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(
+            rename = "uniqueUid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        unique_uid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<BackupServerFileShareCopyJob>
+    for super::BackupServerFileShareCopyJob {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(
+            wire: BackupServerFileShareCopyJob,
+        ) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                embedded: unread.value(wire.embedded, "_embedded"),
+                instance_uid: unread.value(wire.instance_uid, "instanceUid"),
+                retention: unread.value(wire.retention, "retention"),
+                retention_unit: unread.value(wire.retention_unit, "retentionUnit"),
+                source_file_share_job_uid: unread
+                    .value(wire.source_file_share_job_uid, "sourceFileShareJobUid"),
+                source_file_share_job_unique_uid: unread
+                    .value(
+                        wire.source_file_share_job_unique_uid,
+                        "sourceFileShareJobUniqueUid",
+                    ),
+                source_size: unread.value(wire.source_size, "sourceSize"),
+                target_repository_uid: unread
+                    .value(wire.target_repository_uid, "targetRepositoryUid"),
+                unique_uid: unread.value(wire.unique_uid, "uniqueUid"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record
+    for super::BackupServerFileShareCopyJob {
+        type Wire = BackupServerFileShareCopyJob;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct BackupServerFileShareCopyJobCollection {
+        #[serde(
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        data: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::BackupServerFileShareCopyJob>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        meta: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::ResponseMetadata>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<BackupServerFileShareCopyJobCollection>
+    for super::BackupServerFileShareCopyJobCollection {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(
+            wire: BackupServerFileShareCopyJobCollection,
+        ) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                data: unread.list(wire.data, "data"),
+                meta: unread.value(wire.meta, "meta"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record
+    for super::BackupServerFileShareCopyJobCollection {
+        type Wire = BackupServerFileShareCopyJobCollection;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct BackupServerFileShareCopyJobEmbedded {
+        #[serde(
+            rename = "backupServerJob",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        backup_server_job: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::BackupServerJob>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<BackupServerFileShareCopyJobEmbedded>
+    for super::BackupServerFileShareCopyJobEmbedded {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(
+            wire: BackupServerFileShareCopyJobEmbedded,
+        ) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                backup_server_job: unread
+                    .value(wire.backup_server_job, "backupServerJob"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record
+    for super::BackupServerFileShareCopyJobEmbedded {
+        type Wire = BackupServerFileShareCopyJobEmbedded;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct BackupServerJob {
+        #[serde(
+            rename = "failureMessage",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        failure_message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "instanceUid",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        instance_uid: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::uuid::Uuid>,
+        >,
+        #[serde(
+            rename = "isEnabled",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        is_enabled: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<bool>,
+        >,
+        #[serde(
+            rename = "lastDuration",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        last_duration: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<i64>,
+        >,
+        #[serde(
+            rename = "lastEndTime",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        last_end_time: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<
+                ::chrono::DateTime<::chrono::offset::FixedOffset>,
+            >,
+        >,
+        #[serde(
+            rename = "lastRun",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        last_run: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<
+                ::chrono::DateTime<::chrono::offset::FixedOffset>,
+            >,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        name: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        status: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::BackupServerJobStatus>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<BackupServerJob> for super::BackupServerJob {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: BackupServerJob) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                failure_message: unread.value(wire.failure_message, "failureMessage"),
+                instance_uid: unread.value(wire.instance_uid, "instanceUid"),
+                is_enabled: unread.value(wire.is_enabled, "isEnabled"),
+                last_duration: unread.value(wire.last_duration, "lastDuration"),
+                last_end_time: unread.value(wire.last_end_time, "lastEndTime"),
+                last_run: unread.value(wire.last_run, "lastRun"),
+                name: unread.value(wire.name, "name"),
+                status: unread.value(wire.status, "status"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::BackupServerJob {
+        type Wire = BackupServerJob;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ErrorResponse {
+        #[serde(
+            default,
+            skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent"
+        )]
+        errors: ::storage_jobs_runtime::serde_util::Items<
+            ::storage_jobs_runtime::serde_util::Part<super::ResponseError>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ErrorResponse) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                errors: unread.list(wire.errors, "errors"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ErrorResponse {
+        type Wire = ErrorResponse;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct PagingInformation {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        count: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        offset: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        total: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<PagingInformation> for super::PagingInformation {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(
+            wire: PagingInformation,
+        ) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                count: unread.value(wire.count, "count"),
+                offset: unread.value(wire.offset, "offset"),
+                total: unread.value(wire.total, "total"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::PagingInformation {
+        type Wire = PagingInformation;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ResponseError {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        code: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i32>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        message: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "type",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        type_: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::ResponseErrorType>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ResponseError> for super::ResponseError {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ResponseError) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                code: unread.value(wire.code, "code"),
+                message: unread.value(wire.message, "message"),
+                type_: unread.value(wire.type_, "type"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ResponseError {
+        type Wire = ResponseError;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct ResponseMetadata {
+        #[serde(
+            rename = "pagingInfo",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        paging_info: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Part<super::PagingInformation>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<ResponseMetadata> for super::ResponseMetadata {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: ResponseMetadata) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                paging_info: unread.value(wire.paging_info, "pagingInfo"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::ResponseMetadata {
+        type Wire = ResponseMetadata;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TokenRequest {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        grant_type: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<super::TokenRequestGrantType>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        password: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(
+            rename = "readOnly",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        read_only: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<bool>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        refresh_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        username: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TokenRequest) -> ::std::result::Result<Self, Self::Error> {
+            ::storage_jobs_runtime::serde_util::Unbuilt::check(
+                &wire,
+                "TokenRequest",
+                &[
+                    (
+                        "grant_type",
+                        ::storage_jobs_runtime::serde_util::readable(&wire.grant_type),
+                    ),
+                ],
+            )?;
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            let (::std::option::Option::Some(required_0),) = (
+                unread.value(wire.grant_type, "grant_type"),
+            ) else {
+                return ::std::result::Result::Err(
+                    ::storage_jobs_runtime::serde_util::Unbuilt::without_raw(
+                        "TokenRequest",
+                        &["grant_type"],
+                    ),
+                );
+            };
+            ::std::result::Result::Ok(Self {
+                grant_type: required_0,
+                password: unread.value(wire.password, "password"),
+                read_only: unread.value(wire.read_only, "readOnly"),
+                refresh_token: unread.value(wire.refresh_token, "refresh_token"),
+                username: unread.value(wire.username, "username"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TokenRequest {
+        type Wire = TokenRequest;
+    }
+    #[derive(::serde::Deserialize, ::serde::Serialize)]
+    pub struct TokenResponse {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        access_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        encrypted_code: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        expires_in: ::std::option::Option<::storage_jobs_runtime::serde_util::Read<i64>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        mfa_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        refresh_token: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        token_type: ::std::option::Option<
+            ::storage_jobs_runtime::serde_util::Read<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        unlisted: ::storage_jobs_runtime::serde_util::Unlisted,
+    }
+    impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
+        type Error = ::storage_jobs_runtime::serde_util::Unbuilt;
+        fn try_from(wire: TokenResponse) -> ::std::result::Result<Self, Self::Error> {
+            let mut unread = ::storage_jobs_runtime::Unread::new(wire.unlisted);
+            ::std::result::Result::Ok(Self {
+                access_token: unread.value(wire.access_token, "access_token"),
+                encrypted_code: unread.value(wire.encrypted_code, "encrypted_code"),
+                expires_in: unread.value(wire.expires_in, "expires_in"),
+                mfa_token: unread.value(wire.mfa_token, "mfa_token"),
+                refresh_token: unread.value(wire.refresh_token, "refresh_token"),
+                token_type: unread.value(wire.token_type, "token_type"),
+                unread,
+            })
+        }
+    }
+    impl ::storage_jobs_runtime::serde_util::Record for super::TokenResponse {
+        type Wire = TokenResponse;
     }
 }

@@ -26,7 +26,7 @@ pub fn routes() -> Router<Arc<Simulator>> {
 }
 
 /// Copy job `index`: a configuration; with `expand`, its backup server job and the state of
-/// that job's last run, on the simulated clock.
+/// that job's last run, on the simulated clock (the job runs again every few hours).
 pub fn job(simulator: &Simulator, index: u64, expand: bool) -> Value {
     let mut rng = Rng::for_job(simulator.config.seed, API, index);
     let mut job = json!({
@@ -44,9 +44,15 @@ pub fn job(simulator: &Simulator, index: u64, expand: bool) -> Value {
     } else {
         json!(rng.next_u64() % (1 << 40))
     };
-    let life = Life::draw(&mut rng, -240.0, 0.0);
+    let first = Life::draw(&mut rng, -240.0, 0.0);
+    // A copy job runs on a schedule, every six hours to a day; each run has its own outcome.
+    let period = rng.range(6.0 * 3600.0, 24.0 * 3600.0);
     if expand {
         let t = simulator.clock.now();
+        let seed = simulator.config.seed;
+        let life = first.run_at(period, t, |run| {
+            Rng::for_job(seed.wrapping_add(run), API, index)
+        });
         let (status, failure) = match life.phase(t) {
             Phase::Queued => ("WaitingRepository", None),
             Phase::Running(_) => ("Running", None),
