@@ -446,7 +446,7 @@ fn defaults_set_unread(types: &mut File, unread_fields: &[(String, Ident)]) {
         else {
             continue;
         };
-        if !trait_path.segments.last().is_some_and(|s| s.ident == "Default") {
+        if trait_path.segments.last().is_none_or(|s| s.ident != "Default") {
             continue;
         }
         let Some(record) = self_type.path.segments.last() else {

@@ -15,8 +15,47 @@ use serde_json::Value;
 
 pub use crate::unread::Unread;
 
-/// The fields of a record the API document does not list, by name, as sent.
-pub type Unlisted = serde_json::Map<String, Value>;
+/// The fields of a record the API document does not list, by name, as sent, collected by a
+/// wire form. Nothing is allocated when there are none, which is almost always.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unlisted(pub(crate) Option<Box<serde_json::Map<String, Value>>>);
+
+impl<'de> Deserialize<'de> for Unlisted {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(UnlistedVisitor)
+    }
+}
+
+struct UnlistedVisitor;
+
+impl<'de> Visitor<'de> for UnlistedVisitor {
+    type Value = Unlisted;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("fields")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some((name, value)) = map.next_entry::<String, Value>()? else {
+            return Ok(Unlisted(None));
+        };
+        let mut fields = serde_json::Map::new();
+        fields.insert(name, value);
+        while let Some((name, value)) = map.next_entry::<String, Value>()? {
+            fields.insert(name, value);
+        }
+        Ok(Unlisted(Some(Box::new(fields))))
+    }
+}
+
+impl Serialize for Unlisted {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(fields) => serializer.collect_map(fields.iter()),
+            None => serializer.collect_map(std::iter::empty::<(&str, &Value)>()),
+        }
+    }
+}
 
 /// A generated record: it is read through its wire form, which can fail to become the record
 /// only when a required field is absent or unreadable, and then still hands back what came.
@@ -109,12 +148,12 @@ pub trait Slot {
 /// A single value (text, number, boolean, time, UUID, enum, or a type with no wire form of its
 /// own), or what came instead.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Read<T>(Result<T, Value>);
+pub struct Read<T>(Result<T, Box<Value>>);
 
 impl<T> Slot for Read<T> {
     type Value = T;
     fn into_result(self) -> Result<T, Value> {
-        self.0
+        self.0.map_err(|raw| *raw)
     }
     fn is_read(&self) -> bool {
         self.0.is_ok()
@@ -140,7 +179,7 @@ struct ReadVisitor<T>(PhantomData<T>);
 
 /// The decoded value, or the value that came.
 fn read_or<T>(decoded: Result<T, value::Error>, came: impl FnOnce() -> Value) -> Read<T> {
-    Read(decoded.map_err(|_| came()))
+    Read(decoded.map_err(|_| Box::new(came())))
 }
 
 impl<'de, T: DeserializeOwned> Visitor<'de> for ReadVisitor<T> {
@@ -189,7 +228,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ReadVisitor<T> {
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         match T::deserialize(value::StrDeserializer::<value::Error>::new(&v)) {
             Ok(read) => Ok(Read(Ok(read))),
-            Err(_) => Ok(Read(Err(Value::String(v)))),
+            Err(_) => Ok(Read(Err(Box::new(Value::String(v))))),
         }
     }
 
@@ -207,19 +246,19 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ReadVisitor<T> {
 fn from_buffered<T: DeserializeOwned>(buffered: Value) -> Read<T> {
     match T::deserialize(&buffered) {
         Ok(read) => Read(Ok(read)),
-        Err(_) => Read(Err(buffered)),
+        Err(_) => Read(Err(Box::new(buffered))),
     }
 }
 
 /// A record inside another (an object-typed field or a list item), read through its wire form
 /// straight from the parser, or kept as it came when it is no object or lacks a required field.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Part<T>(Result<T, Value>);
+pub struct Part<T>(Result<T, Box<Value>>);
 
 impl<T> Slot for Part<T> {
     type Value = T;
     fn into_result(self) -> Result<T, Value> {
-        self.0
+        self.0.map_err(|raw| *raw)
     }
     fn is_read(&self) -> bool {
         self.0.is_ok()
@@ -258,7 +297,7 @@ impl<'de, T: Record> Visitor<'de> for PartVisitor<T> {
                 missing = ?unbuilt.missing,
                 "a record without a readable required field is kept as it came"
             );
-            unbuilt.raw
+            Box::new(unbuilt.raw)
         })))
     }
 
@@ -267,7 +306,7 @@ impl<'de, T: Record> Visitor<'de> for PartVisitor<T> {
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Part(Err(Value::Null)))
+        Ok(Part(Err(Box::new(Value::Null))))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -275,28 +314,28 @@ impl<'de, T: Record> Visitor<'de> for PartVisitor<T> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Part(Err(v.into())))
+        Ok(Part(Err(Box::new(v.into()))))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Part(Err(v.into())))
+        Ok(Part(Err(Box::new(v.into()))))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Part(Err(v.into())))
+        Ok(Part(Err(Box::new(v.into()))))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Part(Err(v.into())))
+        Ok(Part(Err(Box::new(v.into()))))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Part(Err(v.into())))
+        Ok(Part(Err(Box::new(v.into()))))
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         let buffered = Value::deserialize(value::SeqAccessDeserializer::new(seq))?;
-        Ok(Part(Err(buffered)))
+        Ok(Part(Err(Box::new(buffered))))
     }
 }
 
@@ -305,7 +344,7 @@ impl<'de, T: Record> Visitor<'de> for PartVisitor<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Items<S> {
     items: Vec<S>,
-    not_a_list: Option<Value>,
+    not_a_list: Option<Box<Value>>,
     /// Whether the field came at all (an absent one is not written back when a record that
     /// could not be built is kept as it came).
     sent: bool,
@@ -349,7 +388,7 @@ impl<S> ItemsVisitor<S> {
     fn not_a_list(raw: Value) -> Items<S> {
         Items {
             items: Vec::new(),
-            not_a_list: Some(raw),
+            not_a_list: Some(Box::new(raw)),
             sent: true,
         }
     }
@@ -426,7 +465,7 @@ impl<S> Items<S> {
         S: Slot,
     {
         if let Some(raw) = self.not_a_list {
-            return (Vec::new(), Err(raw));
+            return (Vec::new(), Err(*raw));
         }
         let mut read = Vec::with_capacity(self.items.len());
         let mut odd = Vec::new();

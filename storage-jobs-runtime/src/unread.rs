@@ -1,7 +1,7 @@
 //! What a server sent that a generated record has no typed place for, kept as it came.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -14,28 +14,28 @@ use crate::serde_util::{Items, Slot, Unlisted};
 /// A value here was not lost, only left untyped: a field the API document does not list, a
 /// listed field whose value has another type than documented, an item of a list that could not
 /// be read, or a nested record lacking a required field. Reading such a record never fails the
-/// response it came in.
-#[derive(Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Unread {
-    /// Fields the API document does not list, by name. They are written back when the record
-    /// is sent, so a record read and sent again keeps them.
-    pub unlisted: Map<String, Value>,
-    /// Listed fields whose value could not be read as the field's type, by JSON name (`size`),
-    /// or by name and place for one item of a list (`records[3]`). They are not written back:
-    /// the typed field stands for them.
-    pub odd: Map<String, Value>,
+/// response it came in. A record with nothing unread allocates nothing for it.
+#[derive(Clone, Default, PartialEq)]
+pub struct Unread(Option<Box<Kept>>);
+
+#[derive(Clone, Default, PartialEq)]
+struct Kept {
+    unlisted: Map<String, Value>,
+    odd: Map<String, Value>,
 }
+
+/// What an empty `Unread` lends out.
+static NOTHING: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
 
 /// Shows only what is there, so a record that read cleanly prints as it did before.
 impl std::fmt::Debug for Unread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut shown = f.debug_struct("Unread");
-        if !self.unlisted.is_empty() {
-            shown.field("unlisted", &self.unlisted);
+        if !self.unlisted().is_empty() {
+            shown.field("unlisted", self.unlisted());
         }
-        if !self.odd.is_empty() {
-            shown.field("odd", &self.odd);
+        if !self.odd().is_empty() {
+            shown.field("odd", self.odd());
         }
         shown.finish()
     }
@@ -43,22 +43,37 @@ impl std::fmt::Debug for Unread {
 
 impl Serialize for Unread {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(&self.unlisted)
+        serializer.collect_map(self.unlisted())
     }
 }
 
 impl Unread {
     /// Starts from the fields the document does not list.
     pub fn new(unlisted: Unlisted) -> Unread {
-        Unread {
-            unlisted,
-            odd: Map::new(),
-        }
+        Unread(unlisted.0.map(|unlisted| {
+            Box::new(Kept {
+                unlisted: *unlisted,
+                odd: Map::new(),
+            })
+        }))
+    }
+
+    /// Fields the API document does not list, by name. They are written back when the record
+    /// is sent, so a record read and sent again keeps them.
+    pub fn unlisted(&self) -> &Map<String, Value> {
+        self.0.as_ref().map_or(&NOTHING, |kept| &kept.unlisted)
+    }
+
+    /// Listed fields whose value could not be read as the field's type, by JSON name (`size`),
+    /// or by name and place for one item of a list (`records[3]`). They are not written back:
+    /// the typed field stands for them.
+    pub fn odd(&self) -> &Map<String, Value> {
+        self.0.as_ref().map_or(&NOTHING, |kept| &kept.odd)
     }
 
     /// Whether everything that came had a typed place.
     pub fn is_empty(&self) -> bool {
-        self.unlisted.is_empty() && self.odd.is_empty()
+        self.unlisted().is_empty() && self.odd().is_empty()
     }
 
     /// A field's value, or `None` with what came kept under the field's name.
@@ -101,7 +116,7 @@ impl Unread {
 
     fn keep<T>(&mut self, key: String, field: &'static str, raw: Value) {
         told_once::<T>(field, &raw);
-        self.odd.insert(key, raw);
+        self.0.get_or_insert_default().odd.insert(key, raw);
     }
 }
 
@@ -128,14 +143,14 @@ fn told_once<T>(field: &'static str, raw: &Value) {
             field,
             expected,
             came,
-            "a value that does not fit its field is kept in `unread.odd` (told once per field)"
+            "a value that does not fit its field is kept in `unread.odd()` (told once per field)"
         );
     } else {
         tracing::debug!(
             field,
             expected,
             came,
-            "a value that does not fit its field is kept in `unread.odd`"
+            "a value that does not fit its field is kept in `unread.odd()`"
         );
     }
 }

@@ -271,18 +271,18 @@ async fn odd_records_are_kept_as_they_came_and_the_page_reads() {
     ]);
     let page = client.list_jobs().send().await.unwrap().into_inner();
     assert_eq!(page.jobs.len(), 3, "{page:#?}");
-    assert_eq!(page.unread.odd["jobs[2]"], json!("not a job"));
-    assert_eq!(page.unread.unlisted["cursor"], json!(9));
+    assert_eq!(page.unread.odd()["jobs[2]"], json!("not a job"));
+    assert_eq!(page.unread.unlisted()["cursor"], json!(9));
     let text_id = &page.jobs[1];
     assert_eq!(text_id.job_id, None);
-    assert_eq!(text_id.unread.odd["jobId"], json!({"id": "2a"}));
+    assert_eq!(text_id.unread.odd()["jobId"], json!({"id": "2a"}));
     assert_eq!(text_id.job_state, Some(JobJobState::Failed));
     let odd = &page.jobs[2];
     assert_eq!(odd.job_id.as_ref().map(|id| id.id), Some(4));
     assert_eq!((odd.job_stats.as_ref(), odd.bucket_name.as_ref()), (None, None));
-    assert_eq!(odd.unread.odd["jobStats"], json!([1, 2]));
-    assert_eq!(odd.unread.odd["bucketName"], json!(12));
-    assert_eq!(odd.unread.unlisted["tenant"], json!({"name": "t1"}));
+    assert_eq!(odd.unread.odd()["jobStats"], json!([1, 2]));
+    assert_eq!(odd.unread.odd()["bucketName"], json!(12));
+    assert_eq!(odd.unread.unlisted()["tenant"], json!({"name": "t1"}));
     assert!(page.jobs[0].unread.is_empty());
 }
 

@@ -66,7 +66,7 @@ fn json() -> impl Strategy<Value = Value> {
 }
 
 /// Decodes `value` as `T`; if that works, what it encodes to decodes again and encodes the
-/// same. (Values that did not fit their field are kept in `unread.odd` and are not written
+/// same. (Values that did not fit their field are kept in `unread.odd()` and are not written
 /// back, so the first decoded value may hold more than the second; what is sent is stable.)
 fn decodes_consistently<T>(value: &Value) -> Result<(), TestCaseError>
 where
