@@ -72,9 +72,11 @@ fn is_record(structure: &ItemStruct) -> bool {
     matches!(structure.fields, syn::Fields::Named(_))
         && structure.generics.params.is_empty()
         && derives(&structure.attrs, "Deserialize")
-        && !serde_metas(&structure.attrs)
-            .iter()
-            .any(|meta| ["from", "try_from", "transparent"].iter().any(|k| meta.path().is_ident(k)))
+        && !serde_metas(&structure.attrs).iter().any(|meta| {
+            ["from", "try_from", "transparent"]
+                .iter()
+                .any(|k| meta.path().is_ident(k))
+        })
 }
 
 /// The names the types module defines, which paths inside `wire` reach through `super`.
@@ -129,9 +131,11 @@ impl WireForm {
             .collect();
         let unread = free_ident("unread", &taken);
         let unlisted = free_ident("unlisted", &taken);
-        let flattened = fields
-            .iter()
-            .any(|f| serde_metas(&f.attrs).iter().any(|m| m.path().is_ident("flatten")));
+        let flattened = fields.iter().any(|f| {
+            serde_metas(&f.attrs)
+                .iter()
+                .any(|m| m.path().is_ident("flatten"))
+        });
 
         let runtime = quote! { ::storage_jobs_runtime::serde_util };
         let mut wire_fields = Vec::new();
@@ -279,9 +283,15 @@ fn reading(
     local: &BTreeSet<String>,
 ) -> Reading {
     let own_way = metas.iter().any(|meta| {
-        ["with", "deserialize_with", "flatten", "skip", "skip_deserializing"]
-            .iter()
-            .any(|k| meta.path().is_ident(k))
+        [
+            "with",
+            "deserialize_with",
+            "flatten",
+            "skip",
+            "skip_deserializing",
+        ]
+        .iter()
+        .any(|k| meta.path().is_ident(k))
     });
     if own_way {
         return Reading::AsWritten;
@@ -399,10 +409,8 @@ fn serde_metas(attributes: &[Attribute]) -> Vec<Meta> {
         .iter()
         .filter(|a| a.path().is_ident("serde"))
         .filter_map(|a| {
-            a.parse_args_with(
-                syn::punctuated::Punctuated::<Meta, syn::Token![,]>::parse_terminated,
-            )
-            .ok()
+            a.parse_args_with(syn::punctuated::Punctuated::<Meta, syn::Token![,]>::parse_terminated)
+                .ok()
         })
         .flatten()
         .collect()
@@ -446,7 +454,11 @@ fn defaults_set_unread(types: &mut File, unread_fields: &[(String, Ident)]) {
         else {
             continue;
         };
-        if trait_path.segments.last().is_none_or(|s| s.ident != "Default") {
+        if trait_path
+            .segments
+            .last()
+            .is_none_or(|s| s.ident != "Default")
+        {
             continue;
         }
         let Some(record) = self_type.path.segments.last() else {
@@ -480,9 +492,10 @@ fn builders_carry_unread(types: &mut File, unread_fields: &[(String, Ident)]) {
     for item in &mut builder.1 {
         match item {
             Item::Struct(structure) => {
-                if let (Some(unread), syn::Fields::Named(fields)) =
-                    (unread_of(&structure.ident.to_string()), &mut structure.fields)
-                {
+                if let (Some(unread), syn::Fields::Named(fields)) = (
+                    unread_of(&structure.ident.to_string()),
+                    &mut structure.fields,
+                ) {
                     fields.named.push(syn::parse_quote! {
                         #unread: ::storage_jobs_runtime::Unread
                     });
@@ -607,7 +620,9 @@ mod tests {
         // Compared without whitespace: prettyplease decides the line breaks.
         let squeezed = |text: &str| {
             let text: String = text.split_whitespace().collect();
-            text.replace(",>", ">").replace(",)", ")").replace(",]", "]")
+            text.replace(",>", ">")
+                .replace(",)", ")")
+                .replace(",]", "]")
         };
         let wire_text = wire;
         let wire = squeezed(wire);
@@ -634,14 +649,23 @@ mod tests {
             );
         }
         assert!(!wire.contains("Unlisted::"), "{wire_text}");
-        assert!(!wire.contains("structWrapper"), "a newtype is read as written");
-        assert!(text.contains("#[serde(try_from = \"wire::Job\")]"), "{text}");
+        assert!(
+            !wire.contains("structWrapper"),
+            "a newtype is read as written"
+        );
+        assert!(
+            text.contains("#[serde(try_from = \"wire::Job\")]"),
+            "{text}"
+        );
         assert!(
             text.contains("pub unread_: ::storage_jobs_runtime::Unread"),
             "a field named `unread` keeps its name: {text}"
         );
         let builder = text.split("pub mod builder").nth(1).unwrap();
-        assert!(builder.contains("unread_: ::std::default::Default::default()"), "{builder}");
+        assert!(
+            builder.contains("unread_: ::std::default::Default::default()"),
+            "{builder}"
+        );
         assert!(builder.contains("unread_: value.unread_"), "{builder}");
         assert!(
             squeezed(builder).contains(&squeezed(

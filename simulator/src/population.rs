@@ -165,15 +165,27 @@ mod tests {
     fn a_scheduled_job_runs_again_each_period() {
         let first = Life::draw(&mut Rng::for_job(7, 3, 1), -100.0, 0.0);
         let run = |t: f64| first.run_at(3600.0, t, |k| Rng::for_job(7 + k, 3, 1));
-        assert_eq!(run(0.0).created, first.created, "the first period is the first run");
+        assert_eq!(
+            run(0.0).created,
+            first.created,
+            "the first period is the first run"
+        );
         let second = run(first.created + 3600.0 + 30.0);
-        assert!(second.created >= first.created + 3600.0 && second.created < first.created + 3601.0);
+        assert!(
+            second.created >= first.created + 3600.0 && second.created < first.created + 3601.0
+        );
         let later = run(first.created + 5.0 * 3600.0 + 1.0);
-        assert_eq!(later.created, run(first.created + 5.0 * 3600.0 + 2.0).created);
+        assert_eq!(
+            later.created,
+            run(first.created + 5.0 * 3600.0 + 2.0).created
+        );
         let outcomes: std::collections::BTreeSet<_> = (1..200)
             .map(|k| format!("{:?}", run(first.created + k as f64 * 3600.0 + 1.0).outcome))
             .collect();
-        assert!(outcomes.len() > 1, "runs end in different ways: {outcomes:?}");
+        assert!(
+            outcomes.len() > 1,
+            "runs end in different ways: {outcomes:?}"
+        );
     }
 
     #[test]

@@ -220,9 +220,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ReadVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(read_or(T::deserialize(value::StrDeserializer::new(v)), || {
-            v.into()
-        }))
+        Ok(read_or(
+            T::deserialize(value::StrDeserializer::new(v)),
+            || v.into(),
+        ))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {

@@ -177,7 +177,10 @@ async fn watch_runs_for_three_simulated_days_through_expiry_throttling_and_outag
     }
 
     // VSPC's copy jobs run on a schedule, so their state keeps moving for the whole run.
-    let rerun = changes.iter().filter(|line| line.contains(" vspc-1 ")).count();
+    let rerun = changes
+        .iter()
+        .filter(|line| line.contains(" vspc-1 "))
+        .count();
     assert!(
         rerun >= 3,
         "scheduled VSPC runs show up as state changes: {rerun}\n{}",

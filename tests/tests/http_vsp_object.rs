@@ -279,7 +279,10 @@ async fn odd_records_are_kept_as_they_came_and_the_page_reads() {
     assert_eq!(text_id.job_state, Some(JobJobState::Failed));
     let odd = &page.jobs[2];
     assert_eq!(odd.job_id.as_ref().map(|id| id.id), Some(4));
-    assert_eq!((odd.job_stats.as_ref(), odd.bucket_name.as_ref()), (None, None));
+    assert_eq!(
+        (odd.job_stats.as_ref(), odd.bucket_name.as_ref()),
+        (None, None)
+    );
     assert_eq!(odd.unread.odd()["jobStats"], json!([1, 2]));
     assert_eq!(odd.unread.odd()["bucketName"], json!(12));
     assert_eq!(odd.unread.unlisted()["tenant"], json!({"name": "t1"}));
@@ -292,10 +295,7 @@ async fn odd_records_are_kept_as_they_came_and_the_page_reads() {
 async fn a_page_without_its_required_list_fails_naming_it() {
     let server = MockServer::start().await;
     let client = connect(&server);
-    server.script([
-        csrf("t1"),
-        Scripted::json(200, &json!({"pageToken": ""})),
-    ]);
+    server.script([csrf("t1"), Scripted::json(200, &json!({"pageToken": ""}))]);
     let error = client.list_jobs().send().await.unwrap_err();
     let text = format!("{error}");
     assert!(text.contains("required field `jobs`"), "{text}");

@@ -114,7 +114,10 @@ async fn an_odd_field_costs_that_field_not_the_page() {
     assert_eq!((embedded.status.clone(), embedded.last_run), (None, None));
     assert_eq!(page.data[2].retention, Some(28));
     assert_eq!(odd.unread.odd()["retention"], json!("seven"));
-    assert_eq!(odd.unread.odd()["sourceFileShareJobUid"], json!("not-a-uuid"));
+    assert_eq!(
+        odd.unread.odd()["sourceFileShareJobUid"],
+        json!("not-a-uuid")
+    );
     assert_eq!(embedded.unread.odd()["status"], json!(3));
     assert_eq!(embedded.unread.odd()["lastRun"], json!("yesterday"));
     assert!(page.data[0].unread.is_empty() && page.data[2].unread.is_empty());

@@ -166,7 +166,11 @@ fn odd_values_are_kept_under_their_names_and_the_rest_reads() {
     assert_eq!(a.tags, vec!["x".to_string(), "y".to_string()]);
     assert_eq!(a.unread.odd()["tags[1]"], json!(3));
     assert_eq!(a.unread.unlisted()["extra"], json!({"k": 1}));
-    assert_eq!(b.unread.odd()["size"], json!(3.5), "a fraction is no integer");
+    assert_eq!(
+        b.unread.odd()["size"],
+        json!(3.5),
+        "a fraction is no integer"
+    );
     let node = b.node.as_ref().expect("the node reads");
     assert_eq!(node.unread.unlisted()["zone"], json!("z"));
     assert!(b.tags.is_empty());
