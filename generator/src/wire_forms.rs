@@ -111,12 +111,13 @@ enum Reading {
     Value { slot: Type, required: bool },
     /// A value with a default when absent or unreadable.
     Defaulted { slot: Type, default: TokenStream },
-    /// A list; `optional` ones stay `None` when absent, `required` ones must come (`null`
-    /// reads as empty either way).
+    /// A list; `optional` ones stay `None` when absent, `required` ones must come, and those
+    /// with a `default` path take it when absent (`null` reads as empty in every case).
     List {
         slot: Type,
         optional: bool,
         required: bool,
+        default: Option<TokenStream>,
     },
 }
 
@@ -198,6 +199,7 @@ impl WireForm {
                     slot,
                     optional,
                     required,
+                    default,
                 } => {
                     if optional {
                         wire_fields.push(quote! {
@@ -210,7 +212,16 @@ impl WireForm {
                             #[serde(#(#kept,)* default, skip_serializing_if = "::storage_jobs_runtime::serde_util::Items::unsent")]
                             #ident: #runtime::Items<#slot>
                         });
-                        built.push(quote! { #ident: unread.list(wire.#ident, #json) });
+                        match default {
+                            Some(default) => built.push(quote! {
+                                #ident: if wire.#ident.unsent() {
+                                    #default()
+                                } else {
+                                    unread.list(wire.#ident, #json)
+                                }
+                            }),
+                            None => built.push(quote! { #ident: unread.list(wire.#ident, #json) }),
+                        }
                         if required {
                             required_checks.push(quote! { (#json, !wire.#ident.unsent()) });
                         }
@@ -282,6 +293,13 @@ fn reading(
     records: &BTreeSet<String>,
     local: &BTreeSet<String>,
 ) -> Reading {
+    // typify reads a required nullable field with `Option::deserialize` (absent is an error);
+    // here it is an optional value like any other, so a wrong type or an absence costs nothing.
+    let plain_option = |meta: &Meta| {
+        matches!(meta, Meta::NameValue(value)
+            if matches!(&value.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(path), .. })
+                if path.value().replace(' ', "") == "::std::option::Option::deserialize"))
+    };
     let own_way = metas.iter().any(|meta| {
         [
             "with",
@@ -292,17 +310,36 @@ fn reading(
         ]
         .iter()
         .any(|k| meta.path().is_ident(k))
+            && !plain_option(meta)
     });
     if own_way {
         return Reading::AsWritten;
     }
     let slot = |ty: &Type| slot_type(ty, records, local);
+    // `default = "path"` (typify's default values) or a plain `default`.
+    let default = metas
+        .iter()
+        .filter(|m| m.path().is_ident("default"))
+        .find_map(|meta| match meta {
+            Meta::NameValue(value) => match &value.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(path),
+                    ..
+                }) => path.parse::<syn::Path>().ok().map(|mut path| {
+                    Qualify(local).visit_path_mut(&mut path);
+                    quote! { #path }
+                }),
+                _ => None,
+            },
+            _ => Some(quote! { ::std::default::Default::default }),
+        });
     if let Some(inner) = generic_argument(&field.ty, "Option") {
         if let Some(item) = generic_argument(inner, "Vec") {
             return Reading::List {
                 slot: slot(item),
                 optional: true,
                 required: false,
+                default: None,
             };
         }
         return Reading::Value {
@@ -311,37 +348,39 @@ fn reading(
         };
     }
     if let Some(item) = generic_argument(&field.ty, "Vec") {
+        // A plain `default` is the empty list, which an absent list reads as anyway.
+        let path = default
+            .as_ref()
+            .filter(|d| d.to_string() != quote! { ::std::default::Default::default }.to_string())
+            .cloned();
         return Reading::List {
             slot: slot(item),
             optional: false,
-            required: !metas.iter().any(|m| m.path().is_ident("default")),
+            required: default.is_none(),
+            default: path,
         };
     }
-    for meta in metas.iter().filter(|m| m.path().is_ident("default")) {
-        let default = match meta {
-            Meta::NameValue(value) => match &value.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(path),
-                    ..
-                }) => match path.parse::<syn::Path>() {
-                    Ok(mut path) => {
-                        Qualify(local).visit_path_mut(&mut path);
-                        quote! { .unwrap_or_else(#path) }
-                    }
-                    Err(_) => continue,
-                },
-                _ => continue,
-            },
-            _ => quote! { .unwrap_or_default() },
-        };
-        return Reading::Defaulted {
+    // A required field of any JSON value reads `null` or nothing as `Value::Null`.
+    let any_value = matches!(&field.ty, Type::Path(path)
+        if path.path.segments.last().is_some_and(|s| s.ident == "Value" && s.arguments.is_none()));
+    let plain_default = quote! { ::std::default::Default::default }.to_string();
+    match default {
+        Some(default) if default.to_string() != plain_default => Reading::Defaulted {
             slot: slot(&field.ty),
-            default,
-        };
-    }
-    Reading::Value {
-        slot: slot(&field.ty),
-        required: true,
+            default: quote! { .unwrap_or_else(#default) },
+        },
+        Some(_) => Reading::Defaulted {
+            slot: slot(&field.ty),
+            default: quote! { .unwrap_or_default() },
+        },
+        None if any_value => Reading::Defaulted {
+            slot: slot(&field.ty),
+            default: quote! { .unwrap_or_default() },
+        },
+        None => Reading::Value {
+            slot: slot(&field.ty),
+            required: true,
+        },
     }
 }
 
@@ -587,6 +626,11 @@ mod tests {
                 pub count: i64,
                 pub required: i64,
                 pub required_list: ::std::vec::Vec<i64>,
+                #[serde(default = "defaults::job_tags")]
+                pub tags_with_default: ::std::vec::Vec<::std::string::String>,
+                #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                pub nullable: ::std::option::Option<i64>,
+                pub anything: ::serde_json::Value,
                 pub unread: bool,
                 #[serde(flatten)]
                 pub extra: ::std::collections::HashMap<::std::string::String, ::serde_json::Value>,
@@ -598,6 +642,7 @@ mod tests {
             pub struct Empty {}
             pub mod defaults {
                 pub fn job_count() -> i64 { 1 }
+                pub fn job_tags() -> Vec<String> { vec!["all".into()] }
             }
             pub mod builder {
                 pub struct Job { name: Result<Option<String>, String> }
@@ -635,8 +680,14 @@ mod tests {
             "tags: ::std::option::Option<::storage_jobs_runtime::serde_util::Items<::storage_jobs_runtime::serde_util::Read<::std::string::String>>>",
             "count: unread.value(wire.count, \"count\").unwrap_or_else(super::defaults::job_count)",
             "name: unread.value(wire.name, \"Name\")",
-            "required: required_0, required_list: unread.list(wire.required_list, \"required_list\"), unread: required_1",
+            "required: required_0, required_list: unread.list(wire.required_list, \"required_list\"),",
+            "unread: required_1",
             "(\"required_list\", !wire.required_list.unsent())",
+            // A list's own default when absent.
+            "tags_with_default: if wire.tags_with_default.unsent() { super::defaults::job_tags() } else { unread.list(wire.tags_with_default, \"tags_with_default\") }",
+            // A required nullable field is an optional value here.
+            "nullable: unread.value(wire.nullable, \"nullable\")",
+            "anything: unread.value(wire.anything, \"anything\").unwrap_or_default()",
             "(\"required\", ::storage_jobs_runtime::serde_util::readable(&wire.required))",
             // Flattened by typify: read as written, and no second collector.
             "#[serde(flatten)] extra: ::std::collections::HashMap",

@@ -177,9 +177,16 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Read<T> {
 
 struct ReadVisitor<T>(PhantomData<T>);
 
-/// The decoded value, or the value that came.
-fn read_or<T>(decoded: Result<T, value::Error>, came: impl FnOnce() -> Value) -> Read<T> {
-    Read(decoded.map_err(|_| Box::new(came())))
+/// The decoded value, or the value that came. serde's own scalar deserializers do not step into
+/// `Option` or newtypes, so a value they refuse is tried once more as a `Value`, which does.
+fn read_or<T: DeserializeOwned>(
+    decoded: Result<T, value::Error>,
+    came: impl FnOnce() -> Value,
+) -> Read<T> {
+    match decoded {
+        Ok(read) => Read(Ok(read)),
+        Err(_) => from_buffered(came()),
+    }
 }
 
 impl<'de, T: DeserializeOwned> Visitor<'de> for ReadVisitor<T> {
@@ -229,7 +236,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ReadVisitor<T> {
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         match T::deserialize(value::StrDeserializer::<value::Error>::new(&v)) {
             Ok(read) => Ok(Read(Ok(read))),
-            Err(_) => Ok(Read(Err(Box::new(Value::String(v))))),
+            Err(_) => Ok(from_buffered(Value::String(v))),
         }
     }
 
@@ -293,10 +300,13 @@ impl<'de, T: Record> Visitor<'de> for PartVisitor<T> {
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let wire = T::Wire::deserialize(value::MapAccessDeserializer::new(map))?;
         Ok(Part(wire.try_into().map_err(|unbuilt| {
-            tracing::warn!(
-                record = unbuilt.record,
-                missing = ?unbuilt.missing,
-                "a record without a readable required field is kept as it came"
+            crate::unread::tell_once(
+                unbuilt.record,
+                "required field",
+                format_args!(
+                    "a {} without a readable required field {:?} is kept as it came",
+                    unbuilt.record, unbuilt.missing
+                ),
             );
             Box::new(unbuilt.raw)
         })))
@@ -340,44 +350,81 @@ impl<'de, T: Record> Visitor<'de> for PartVisitor<T> {
     }
 }
 
-/// A list whose items are read one by one: an item that does not fit is kept as it came and the
-/// others are read; `null` reads as empty; anything but a list is kept whole.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Items<S> {
-    items: Vec<S>,
+/// How many items of one list that do not fit are kept as they came; the rest are only
+/// counted, so a hostile answer of millions of odd items costs no more memory than their count.
+pub const ODD_ITEMS_KEPT: usize = 100;
+
+/// A list whose items are read one by one: an item that does not fit is kept as it came (up to
+/// [`ODD_ITEMS_KEPT`] per list, the rest counted) and the others are read; `null` reads as empty;
+/// anything but a list is kept whole.
+pub struct Items<S: Slot> {
+    read: Vec<S::Value>,
+    odd: Vec<(usize, Box<Value>)>,
+    left_out: usize,
     not_a_list: Option<Box<Value>>,
     /// Whether the field came at all (an absent one is not written back when a record that
     /// could not be built is kept as it came).
     sent: bool,
 }
 
-impl<S> Default for Items<S> {
+impl<S: Slot> Default for Items<S> {
     fn default() -> Self {
         Items {
-            items: Vec::new(),
+            read: Vec::new(),
+            odd: Vec::new(),
+            left_out: 0,
             not_a_list: None,
             sent: false,
         }
     }
 }
 
-impl<S> Items<S> {
+impl<S: Slot> Items<S> {
     /// Whether the list was absent (wire forms skip it when writing a record back).
     pub fn unsent(&self) -> bool {
         !self.sent
     }
-}
 
-impl<S: Serialize> Serialize for Items<S> {
-    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
-        match &self.not_a_list {
-            Some(raw) => raw.serialize(serializer),
-            None => serializer.collect_seq(&self.items),
+    fn not_a_list(raw: Value) -> Self {
+        Items {
+            not_a_list: Some(Box::new(raw)),
+            sent: true,
+            ..Items::default()
         }
     }
 }
 
-impl<'de, S: Deserialize<'de>> Deserialize<'de> for Items<S> {
+/// The items in the order they came (those only counted are left out).
+impl<S: Slot> Serialize for Items<S>
+where
+    S::Value: Serialize,
+{
+    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        use serde::ser::SerializeSeq;
+        if let Some(raw) = &self.not_a_list {
+            return raw.serialize(serializer);
+        }
+        let mut list = serializer.serialize_seq(Some(self.read.len() + self.odd.len()))?;
+        let mut read = self.read.iter();
+        let mut odd = self.odd.iter().peekable();
+        for place in 0..self.read.len() + self.odd.len() {
+            match odd.peek() {
+                Some((at, raw)) if *at == place => {
+                    list.serialize_element(raw)?;
+                    odd.next();
+                }
+                _ => {
+                    if let Some(item) = read.next() {
+                        list.serialize_element(item)?;
+                    }
+                }
+            }
+        }
+        list.end()
+    }
+}
+
+impl<'de, S: Slot + Deserialize<'de>> Deserialize<'de> for Items<S> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ItemsVisitor(PhantomData))
     }
@@ -385,17 +432,7 @@ impl<'de, S: Deserialize<'de>> Deserialize<'de> for Items<S> {
 
 struct ItemsVisitor<S>(PhantomData<S>);
 
-impl<S> ItemsVisitor<S> {
-    fn not_a_list(raw: Value) -> Items<S> {
-        Items {
-            items: Vec::new(),
-            not_a_list: Some(Box::new(raw)),
-            sent: true,
-        }
-    }
-}
-
-impl<'de, S: Deserialize<'de>> Visitor<'de> for ItemsVisitor<S> {
+impl<'de, S: Slot + Deserialize<'de>> Visitor<'de> for ItemsVisitor<S> {
     type Value = Items<S>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -404,15 +441,23 @@ impl<'de, S: Deserialize<'de>> Visitor<'de> for ItemsVisitor<S> {
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         // The size hint comes from the sender; never trust it for more than a small start.
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element::<S>()? {
-            items.push(item);
-        }
-        Ok(Items {
-            items,
-            not_a_list: None,
+        let mut items = Items {
+            read: Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024)),
             sent: true,
-        })
+            ..Items::default()
+        };
+        let mut place = 0;
+        while let Some(item) = seq.next_element::<S>()? {
+            match item.into_result() {
+                Ok(value) => items.read.push(value),
+                Err(raw) if items.odd.len() < ODD_ITEMS_KEPT => {
+                    items.odd.push((place, Box::new(raw)))
+                }
+                Err(_) => items.left_out += 1,
+            }
+            place += 1;
+        }
+        Ok(items)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -431,52 +476,43 @@ impl<'de, S: Deserialize<'de>> Visitor<'de> for ItemsVisitor<S> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Self::not_a_list(v.into()))
+        Ok(Items::not_a_list(v.into()))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Self::not_a_list(v.into()))
+        Ok(Items::not_a_list(v.into()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Self::not_a_list(v.into()))
+        Ok(Items::not_a_list(v.into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Self::not_a_list(v.into()))
+        Ok(Items::not_a_list(v.into()))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Self::not_a_list(v.into()))
+        Ok(Items::not_a_list(v.into()))
     }
 
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let buffered = Value::deserialize(value::MapAccessDeserializer::new(map))?;
-        Ok(Self::not_a_list(buffered))
+        Ok(Items::not_a_list(buffered))
     }
 }
 
-/// What of a list did not fit: each item with its place, or the whole value when it was no list.
-pub(crate) type OddItems = Result<Vec<(usize, Value)>, Value>;
+/// What of a list did not fit: each item kept with its place and the number only counted, or
+/// the whole value when it was no list.
+pub(crate) type OddItems = Result<(Vec<(usize, Value)>, usize), Value>;
 
-impl<S> Items<S> {
+impl<S: Slot> Items<S> {
     /// The items read, and what did not fit.
-    pub(crate) fn split(self) -> (Vec<S::Value>, OddItems)
-    where
-        S: Slot,
-    {
+    pub(crate) fn split(self) -> (Vec<S::Value>, OddItems) {
         if let Some(raw) = self.not_a_list {
             return (Vec::new(), Err(*raw));
         }
-        let mut read = Vec::with_capacity(self.items.len());
-        let mut odd = Vec::new();
-        for (place, item) in self.items.into_iter().enumerate() {
-            match item.into_result() {
-                Ok(value) => read.push(value),
-                Err(raw) => odd.push((place, raw)),
-            }
-        }
-        (read, Ok(odd))
+        let odd = self.odd.into_iter().map(|(at, raw)| (at, *raw)).collect();
+        (self.read, Ok((odd, self.left_out)))
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Unread(Option<Box<Kept>>);
 struct Kept {
     unlisted: Map<String, Value>,
     odd: Map<String, Value>,
+    left_out: usize,
 }
 
 /// What an empty `Unread` lends out.
@@ -53,7 +54,7 @@ impl Unread {
         Unread(unlisted.0.map(|unlisted| {
             Box::new(Kept {
                 unlisted: *unlisted,
-                odd: Map::new(),
+                ..Kept::default()
             })
         }))
     }
@@ -71,9 +72,15 @@ impl Unread {
         self.0.as_ref().map_or(&NOTHING, |kept| &kept.odd)
     }
 
+    /// How many list items that did not fit were only counted, not kept: past
+    /// [`ODD_ITEMS_KEPT`](crate::serde_util::ODD_ITEMS_KEPT) in one list.
+    pub fn left_out(&self) -> usize {
+        self.0.as_ref().map_or(0, |kept| kept.left_out)
+    }
+
     /// Whether everything that came had a typed place.
     pub fn is_empty(&self) -> bool {
-        self.unlisted().is_empty() && self.odd().is_empty()
+        self.unlisted().is_empty() && self.odd().is_empty() && self.left_out() == 0
     }
 
     /// A field's value, or `None` with what came kept under the field's name.
@@ -94,9 +101,19 @@ impl Unread {
     pub fn list<S: Slot>(&mut self, items: Items<S>, name: &'static str) -> Vec<S::Value> {
         let (read, odd) = items.split();
         match odd {
-            Ok(odd) => {
+            Ok((odd, left_out)) => {
                 for (place, raw) in odd {
                     self.keep::<S::Value>(format!("{name}[{place}]"), name, raw);
+                }
+                if left_out > 0 {
+                    tell_once(
+                        name,
+                        "items left out",
+                        format_args!(
+                            "`{name}`: {left_out} more items that do not fit were counted, not kept"
+                        ),
+                    );
+                    self.0.get_or_insert_default().left_out += left_out;
                 }
             }
             Err(raw) => self.keep::<Vec<S::Value>>(name.to_string(), name, raw),
@@ -124,7 +141,6 @@ impl Unread {
 /// `debug` after that, so a server that sends thousands never floods the log. The value itself
 /// is never logged (it may hold anything), only what kind of value it was.
 fn told_once<T>(field: &'static str, raw: &Value) {
-    static TOLD: Mutex<BTreeSet<(&'static str, &'static str)>> = Mutex::new(BTreeSet::new());
     let expected = std::any::type_name::<T>();
     let came = match raw {
         Value::Null => "null",
@@ -134,23 +150,26 @@ fn told_once<T>(field: &'static str, raw: &Value) {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     };
+    tell_once(
+        field,
+        expected,
+        format_args!(
+            "`{field}`: {came} where {expected} belongs is kept in `unread.odd()` (told once per field)"
+        ),
+    );
+}
+
+/// Logs `message` at `warn` the first time `(what, kind)` comes up in this process and at `debug`
+/// after that. The keys are the generated code's own names, so the set stays as small as the API.
+pub(crate) fn tell_once(what: &'static str, kind: &'static str, message: std::fmt::Arguments<'_>) {
+    static TOLD: Mutex<BTreeSet<(&'static str, &'static str)>> = Mutex::new(BTreeSet::new());
     let first = TOLD
         .lock()
-        .map(|mut told| told.insert((field, expected)))
+        .map(|mut told| told.insert((what, kind)))
         .unwrap_or(false);
     if first {
-        tracing::warn!(
-            field,
-            expected,
-            came,
-            "a value that does not fit its field is kept in `unread.odd()` (told once per field)"
-        );
+        tracing::warn!("{message}");
     } else {
-        tracing::debug!(
-            field,
-            expected,
-            came,
-            "a value that does not fit its field is kept in `unread.odd()`"
-        );
+        tracing::debug!("{message}");
     }
 }

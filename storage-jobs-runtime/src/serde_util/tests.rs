@@ -242,3 +242,23 @@ fn records_read_the_same_from_a_value_and_unlisted_fields_are_written_back() {
         "odd values are not written back; unlisted ones are"
     );
 }
+
+#[test]
+fn items_that_may_be_null_read_and_odd_items_past_the_cap_are_counted() {
+    use crate::serde_util::{Items, ODD_ITEMS_KEPT, Read};
+    let items: Items<Read<Option<String>>> = serde_json::from_str(r#"["a", null, 3]"#).unwrap();
+    let mut unread = Unread::default();
+    assert_eq!(
+        unread.list(items, "notes"),
+        vec![Some("a".to_string()), None]
+    );
+    assert_eq!(unread.odd()["notes[2]"], json!(3));
+
+    let many = format!("[{}\"ok\"]", "0,".repeat(1000));
+    let items: Items<Read<String>> = serde_json::from_str(&many).unwrap();
+    let mut unread = Unread::default();
+    assert_eq!(unread.list(items, "names"), vec!["ok".to_string()]);
+    assert_eq!(unread.odd().len(), ODD_ITEMS_KEPT);
+    assert_eq!(unread.left_out(), 1000 - ODD_ITEMS_KEPT);
+    assert!(!unread.is_empty());
+}
