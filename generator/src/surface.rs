@@ -406,7 +406,7 @@ fn credential_variants(auth: &File) -> BTreeMap<String, String> {
 }
 
 /// The traits named in `#[derive(...)]` attributes.
-fn derives(attributes: &[Attribute]) -> BTreeSet<String> {
+pub(crate) fn derives(attributes: &[Attribute]) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for attribute in attributes.iter().filter(|a| a.path().is_ident("derive")) {
         let _ = attribute.parse_nested_meta(|meta| {

@@ -71,7 +71,7 @@ pub fn records_read_through_wire_forms(types: &mut File) {
 fn is_record(structure: &ItemStruct) -> bool {
     matches!(structure.fields, syn::Fields::Named(_))
         && structure.generics.params.is_empty()
-        && derives(&structure.attrs, "Deserialize")
+        && crate::surface::derives(&structure.attrs).contains("Deserialize")
         && !serde_metas(&structure.attrs).iter().any(|meta| {
             ["from", "try_from", "transparent"]
                 .iter()
@@ -316,8 +316,8 @@ fn reading(
         return Reading::AsWritten;
     }
     let slot = |ty: &Type| slot_type(ty, records, local);
-    // `default = "path"` (typify's default values) or a plain `default`.
-    let default = metas
+    // `default = "path"` (typify's default values), or `Some(None)` for a plain `default`.
+    let default: Option<Option<syn::Path>> = metas
         .iter()
         .filter(|m| m.path().is_ident("default"))
         .find_map(|meta| match meta {
@@ -327,11 +327,11 @@ fn reading(
                     ..
                 }) => path.parse::<syn::Path>().ok().map(|mut path| {
                     Qualify(local).visit_path_mut(&mut path);
-                    quote! { #path }
+                    Some(path)
                 }),
                 _ => None,
             },
-            _ => Some(quote! { ::std::default::Default::default }),
+            _ => Some(None),
         });
     if let Some(inner) = generic_argument(&field.ty, "Option") {
         if let Some(item) = generic_argument(inner, "Vec") {
@@ -349,37 +349,29 @@ fn reading(
     }
     if let Some(item) = generic_argument(&field.ty, "Vec") {
         // A plain `default` is the empty list, which an absent list reads as anyway.
-        let path = default
-            .as_ref()
-            .filter(|d| d.to_string() != quote! { ::std::default::Default::default }.to_string())
-            .cloned();
         return Reading::List {
             slot: slot(item),
             optional: false,
             required: default.is_none(),
-            default: path,
+            default: default.flatten().map(|path| quote! { #path }),
         };
     }
     // A required field of any JSON value reads `null` or nothing as `Value::Null`.
     let any_value = matches!(&field.ty, Type::Path(path)
         if path.path.segments.last().is_some_and(|s| s.ident == "Value" && s.arguments.is_none()));
-    let plain_default = quote! { ::std::default::Default::default }.to_string();
     match default {
-        Some(default) if default.to_string() != plain_default => Reading::Defaulted {
+        Some(Some(path)) => Reading::Defaulted {
             slot: slot(&field.ty),
-            default: quote! { .unwrap_or_else(#default) },
+            default: quote! { .unwrap_or_else(#path) },
         },
-        Some(_) => Reading::Defaulted {
-            slot: slot(&field.ty),
-            default: quote! { .unwrap_or_default() },
-        },
-        None if any_value => Reading::Defaulted {
-            slot: slot(&field.ty),
-            default: quote! { .unwrap_or_default() },
-        },
-        None => Reading::Value {
+        None if !any_value => Reading::Value {
             slot: slot(&field.ty),
             required: true,
+        },
+        // A plain `default`, or a required JSON value.
+        _ => Reading::Defaulted {
+            slot: slot(&field.ty),
+            default: quote! { .unwrap_or_default() },
         },
     }
 }
@@ -453,18 +445,6 @@ fn serde_metas(attributes: &[Attribute]) -> Vec<Meta> {
         })
         .flatten()
         .collect()
-}
-
-/// Whether a `#[derive(...)]` names `name`.
-fn derives(attributes: &[Attribute], name: &str) -> bool {
-    let mut found = false;
-    for attribute in attributes.iter().filter(|a| a.path().is_ident("derive")) {
-        let _ = attribute.parse_nested_meta(|meta| {
-            found |= meta.path.segments.last().is_some_and(|s| s.ident == name);
-            Ok(())
-        });
-    }
-    found
 }
 
 /// Prefixes `super::` to paths that start with a name the types module defines.
