@@ -5,9 +5,10 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::job::{Job, State, Vendor};
 
+/// The record as the server sent it, odd values included (what `storage-jobs show` prints).
 fn raw<T: serde::Serialize>(value: &T) -> Box<serde_json::value::RawValue> {
     // Generated types always serialize; `null` stands in should one ever not.
-    serde_json::value::to_raw_value(value).unwrap_or_else(|_| {
+    storage_jobs_runtime::to_raw_as_sent(value).unwrap_or_else(|_| {
         serde_json::value::RawValue::from_string("null".into()).expect("null is JSON")
     })
 }
@@ -236,6 +237,40 @@ mod tests {
         let raw: serde_json::Value = serde_json::from_str(normalized.raw.get()).unwrap();
         assert_eq!(raw["start_time"], "2020-02-26T10:35:44-08:00");
         assert_eq!(normalized.location.as_deref(), Some("node node1, svm vs0"));
+    }
+
+    /// What the typed record could not hold is still in `raw`, where it came: an odd value of a
+    /// field, one of a nested record's field, an odd list item, and a field nobody listed.
+    #[test]
+    fn raw_shows_odd_values_at_every_depth() {
+        let job: ontap_client::types::Job = serde_json::from_value(json!({
+            "uuid": "u1",
+            "code": "not a number",
+            "node": {"name": 7},
+            "error": {"code": "1", "arguments": [{"code": "a"}, 5, {"code": "c"}]},
+            "site": "lab",
+        }))
+        .unwrap();
+        assert_eq!(job.code, None);
+        assert_eq!(job.node.as_ref().unwrap().name, None);
+        let raw: serde_json::Value =
+            serde_json::from_str(super::ontap("s", &job).raw.get()).unwrap();
+        assert_eq!(raw["code"], "not a number");
+        assert_eq!(raw["node"]["name"], 7);
+        assert_eq!(
+            raw["error"]["arguments"],
+            json!([{"code": "a"}, {"code": "c"}])
+        );
+        assert_eq!(raw["error"]["arguments[1]"], 5);
+        assert_eq!(raw["site"], "lab");
+        // Each key once: the odd value took the place of the field, it did not repeat it.
+        let text = super::ontap("s", &job).raw.get().to_string();
+        assert_eq!(text.matches("\"code\":\"not a number\"").count(), 1);
+        assert_eq!(text.matches("\"code\":").count(), 4);
+        // The record's own serialization stays what its types say.
+        let typed = serde_json::to_value(&job).unwrap();
+        assert_eq!(typed.get("code"), None);
+        assert_eq!(typed["site"], "lab");
     }
 
     #[test]

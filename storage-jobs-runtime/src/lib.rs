@@ -36,7 +36,7 @@ pub use error::{
 pub use secret::Secret;
 pub use session::{Rules, Session};
 pub use token::{Grant, TokenEndpoint, TokenError, TokenPlace};
-pub use unread::Unread;
+pub use unread::{Unread, to_raw_as_sent};
 
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;
