@@ -243,34 +243,25 @@ mod tests {
     /// field, one of a nested record's field, an odd list item, and a field nobody listed.
     #[test]
     fn raw_shows_odd_values_at_every_depth() {
-        let job: ontap_client::types::Job = serde_json::from_value(json!({
+        let sent = json!({
             "uuid": "u1",
             "code": "not a number",
             "node": {"name": 7},
-            "error": {"code": "1", "arguments": [{"code": "a"}, 5, {"code": "c"}]},
+            "error": {"code": "1", "arguments": [{"code": "a"}, 5, {"code": "c"}, [], {"code": "e"}]},
             "site": "lab",
-        }))
-        .unwrap();
+        });
+        let job: ontap_client::types::Job = serde_json::from_value(sent.clone()).unwrap();
         assert_eq!(job.code, None);
         assert_eq!(job.node.as_ref().unwrap().name, None);
+        assert_eq!(job.error.as_ref().unwrap().arguments.len(), 3);
         let raw: serde_json::Value =
             serde_json::from_str(super::ontap("s", &job).raw.get()).unwrap();
-        assert_eq!(raw["code"], "not a number");
-        assert_eq!(raw["node"]["name"], 7);
-        assert_eq!(
-            raw["error"]["arguments"],
-            json!([{"code": "a"}, {"code": "c"}])
-        );
-        assert_eq!(raw["error"]["arguments[1]"], 5);
-        assert_eq!(raw["site"], "lab");
-        // Each key once: the odd value took the place of the field, it did not repeat it.
-        let text = super::ontap("s", &job).raw.get().to_string();
-        assert_eq!(text.matches("\"code\":\"not a number\"").count(), 1);
-        assert_eq!(text.matches("\"code\":").count(), 4);
+        assert_eq!(raw, sent);
         // The record's own serialization stays what its types say.
         let typed = serde_json::to_value(&job).unwrap();
         assert_eq!(typed.get("code"), None);
         assert_eq!(typed["site"], "lab");
+        assert_eq!(typed["error"]["arguments"].as_array().unwrap().len(), 3);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //!
 //! Generated code stays thin and delegates here; everything here is unit-tested on its own.
 
+mod as_sent;
 mod body_cap;
 mod comma;
 mod connection;
@@ -23,6 +24,7 @@ mod session;
 mod token;
 mod unread;
 
+pub use as_sent::to_raw_as_sent;
 pub use comma::CommaSeparated;
 pub use connection::{
     ConfigError, ConnectionSettings, DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy,
@@ -36,7 +38,7 @@ pub use error::{
 pub use secret::Secret;
 pub use session::{Rules, Session};
 pub use token::{Grant, TokenEndpoint, TokenError, TokenPlace};
-pub use unread::{Unread, to_raw_as_sent};
+pub use unread::Unread;
 
 /// Re-exported so generated crates and their users name one version of these crates.
 pub use futures;

@@ -1,6 +1,6 @@
 //! What a server sent that a generated record has no typed place for, kept as it came.
 
-use std::cell::Cell;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{LazyLock, Mutex};
 
@@ -45,46 +45,17 @@ impl std::fmt::Debug for Unread {
 
 impl Serialize for Unread {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let odd_written = AS_SENT.get();
-        match odd_written {
-            None => serializer.collect_map(self.unlisted()),
-            Some(written) => {
-                AS_SENT.set(Some(written + self.odd().len()));
-                serializer.collect_map(self.unlisted().iter().chain(self.odd()))
-            }
-        }
+        // Odd values are written only when the record is written as sent, for display.
+        let odd = self
+            .odd()
+            .iter()
+            .filter_map(|(key, value)| Some((Cow::Owned(crate::as_sent::key_of_odd(key)?), value)));
+        let unlisted = self
+            .unlisted()
+            .iter()
+            .map(|(key, value)| (Cow::Borrowed(key.as_str()), value));
+        serializer.collect_map(unlisted.chain(odd))
     }
-}
-
-thread_local! {
-    /// Set while [`to_raw_as_sent`] writes a record: how many odd values were written so far.
-    static AS_SENT: Cell<Option<usize>> = const { Cell::new(None) };
-}
-
-/// A record written as the server sent it, for showing it in full: its typed fields, the fields
-/// the document does not list, and its odd values (at every depth) in place of the typed
-/// fields that could not hold them. An odd list item shows under `name[place]`.
-///
-/// The record's own [`Serialize`] leaves odd values out, so that a record read and sent back
-/// says only what its types say; this is for display.
-pub fn to_raw_as_sent<T: Serialize>(
-    record: &T,
-) -> serde_json::Result<Box<serde_json::value::RawValue>> {
-    /// Restores the mode of an outer call, also when serializing panics.
-    struct Restore(Option<usize>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            AS_SENT.set(self.0);
-        }
-    }
-    let _restore = Restore(AS_SENT.replace(Some(0)));
-    let text = serde_json::value::to_raw_value(record)?;
-    if AS_SENT.get() == Some(0) {
-        return Ok(text);
-    }
-    // An odd value's field may have been written too (as `null`, or an empty list): through a
-    // map, the odd value, written after it, takes its place instead of repeating the key.
-    serde_json::value::to_raw_value(&serde_json::to_value(record)?)
 }
 
 impl Unread {
@@ -106,7 +77,7 @@ impl Unread {
 
     /// Listed fields whose value could not be read as the field's type, by JSON name (`size`),
     /// or by name and place for one item of a list (`records[3]`). They are not written back:
-    /// the typed field stands for them ([`to_raw_as_sent`] shows them).
+    /// the typed field stands for them ([`to_raw_as_sent`](crate::to_raw_as_sent) shows them).
     pub fn odd(&self) -> &Map<String, Value> {
         self.0.as_ref().map_or(&NOTHING, |kept| &kept.odd)
     }
