@@ -7,8 +7,8 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 thread_local! {
-    /// Set while [`to_raw_as_sent`] writes a record: how many odd values were written so far.
-    static WRITTEN: Cell<Option<usize>> = const { Cell::new(None) };
+    /// Set while [`to_raw_as_sent`] writes a record: whether an odd value was written yet.
+    static ODD_WRITTEN: Cell<Option<bool>> = const { Cell::new(None) };
 }
 
 /// Starts the key of an odd value written as sent, until [`put_back`] moves the value to its
@@ -16,11 +16,11 @@ thread_local! {
 /// only be shown in another place.
 const MARK: &str = "\u{0}odd\u{0}";
 
-/// The key an odd value is written under while a record is written as sent, counting it; `None`
-/// when a record is written for sending, where odd values are left out.
+/// The key an odd value is written under while a record is written as sent; `None` when a
+/// record is written for sending, where odd values are left out.
 pub(crate) fn key_of_odd(key: &str) -> Option<String> {
-    let written = WRITTEN.get()?;
-    WRITTEN.set(Some(written + 1));
+    ODD_WRITTEN.get()?;
+    ODD_WRITTEN.set(Some(true));
     Some(format!("{MARK}{key}"))
 }
 
@@ -32,17 +32,18 @@ pub(crate) fn key_of_odd(key: &str) -> Option<String> {
 /// says only what its types say; this is for display.
 pub fn to_raw_as_sent<T: Serialize>(record: &T) -> serde_json::Result<Box<RawValue>> {
     /// Restores the mode of an outer call, also when serializing panics.
-    struct Restore(Option<usize>);
+    struct Restore(Option<bool>);
     impl Drop for Restore {
         fn drop(&mut self) {
-            WRITTEN.set(self.0);
+            ODD_WRITTEN.set(self.0);
         }
     }
-    let _restore = Restore(WRITTEN.replace(Some(0)));
+    let _restore = Restore(ODD_WRITTEN.replace(Some(false)));
     let text = serde_json::value::to_raw_value(record)?;
-    if WRITTEN.get() == Some(0) {
+    if ODD_WRITTEN.get() == Some(false) {
         return Ok(text);
     }
+    // Rare: written again as a tree, so that each odd value can be moved to its place.
     let mut value = serde_json::to_value(record)?;
     put_back(&mut value);
     serde_json::value::to_raw_value(&value)
@@ -54,7 +55,10 @@ fn put_back(value: &mut Value) {
     match value {
         Value::Array(items) => items.iter_mut().for_each(put_back),
         Value::Object(map) => {
-            map.values_mut().for_each(put_back);
+            // An odd value is as the server sent it: only the typed parts hold marks.
+            map.iter_mut()
+                .filter(|(key, _)| !key.starts_with(MARK))
+                .for_each(|(_, value)| put_back(value));
             put_back_into(map);
         }
         _ => {}
